@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Harness.Cli.Commands;
+
+var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and observes them: outcomes, coverage, timing.")
+{
+    SymbolCommands.Lines(),
+    SymbolCommands.Functions(),
+};
+return root.Parse(args).Invoke();

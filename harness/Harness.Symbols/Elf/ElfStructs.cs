@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace Harness.Symbols.Elf;
+
+// On-disk ELF structures, field for field as in <elf.h>, read with MemoryMarshal after a bounds check.
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Chdr
+{
+    public uint Type;      // ch_type: ELFCOMPRESS_ZLIB (1) or ELFCOMPRESS_ZSTD (2)
+    public uint Reserved;  // ch_reserved
+    public ulong Size;     // ch_size: size of the uncompressed data
+    public ulong AddrAlign; // ch_addralign
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf32Chdr
+{
+    public uint Type;      // ch_type
+    public uint Size;      // ch_size
+    public uint AddrAlign; // ch_addralign
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct ElfIdentAndType
+{
+    public uint Magic;      // e_ident[EI_MAG0..EI_MAG3]: 0x7f 'E' 'L' 'F'
+    public byte Class;      // e_ident[EI_CLASS]: 1 = ELFCLASS32, 2 = ELFCLASS64
+    public byte Data;       // e_ident[EI_DATA]: 1 = little-endian, 2 = big-endian
+    public byte Version;    // e_ident[EI_VERSION]
+    public byte OsAbi;      // e_ident[EI_OSABI]
+    public ulong Padding;   // e_ident[EI_ABIVERSION..EI_NIDENT-1]
+    public ushort Type;     // e_type
+    public ushort Machine;  // e_machine
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Ehdr
+{
+    public ElfIdentAndType Ident; // e_ident, e_type, e_machine
+    public uint Version;          // e_version
+    public ulong Entry;           // e_entry
+    public ulong PhOff;           // e_phoff
+    public ulong ShOff;           // e_shoff
+    public uint Flags;            // e_flags
+    public ushort EhSize;         // e_ehsize
+    public ushort PhEntSize;      // e_phentsize
+    public ushort PhNum;          // e_phnum
+    public ushort ShEntSize;      // e_shentsize
+    public ushort ShNum;          // e_shnum
+    public ushort ShStrNdx;       // e_shstrndx
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf32Ehdr
+{
+    public ElfIdentAndType Ident; // e_ident, e_type, e_machine
+    public uint Version;          // e_version
+    public uint Entry;            // e_entry
+    public uint PhOff;            // e_phoff
+    public uint ShOff;            // e_shoff
+    public uint Flags;            // e_flags
+    public ushort EhSize;         // e_ehsize
+    public ushort PhEntSize;      // e_phentsize
+    public ushort PhNum;          // e_phnum
+    public ushort ShEntSize;      // e_shentsize
+    public ushort ShNum;          // e_shnum
+    public ushort ShStrNdx;       // e_shstrndx
+}
