@@ -41,7 +41,7 @@ public readonly record struct AddressRange(ulong Start, ulong End)
 /// <param name="CallFile">Index into <see cref="SourceMap.Files"/> of the call site, or -1.</param>
 /// <param name="CallLine">Line of the call site, or 0.</param>
 /// <param name="Depth">1 for a call inlined straight into the function, 2 for one inlined into that, and so on.</param>
-public sealed record InlinedCall(string Name, IReadOnlyList<AddressRange> Ranges, int CallFile, int CallLine, int Depth);
+public readonly record struct InlinedCall(string Name, ArraySegment<AddressRange> Ranges, int CallFile, int CallLine, int Depth);
 
 /// <summary>A function as DWARF describes it (a DW_TAG_subprogram with its definition resolved).</summary>
 /// <param name="Name">Qualified name from the namespace / type nesting, e.g. <c>calc::tests::nested::case</c>.</param>
@@ -53,14 +53,25 @@ public sealed record InlinedCall(string Name, IReadOnlyList<AddressRange> Ranges
 public sealed record Function(
     string Name,
     string? LinkageName,
-    IReadOnlyList<AddressRange> Ranges,
+    ArraySegment<AddressRange> Ranges,
     int DeclFile,
     int DeclLine,
     IReadOnlyList<InlinedCall> Inlines)
 {
     public bool HasCode => Ranges.Count > 0;
 
-    public ulong LowPc => Ranges.Count == 0 ? 0 : Ranges.Min(r => r.Start);
+    public ulong LowPc
+    {
+        get
+        {
+            var low = ulong.MaxValue;
+            foreach (var range in Ranges)
+            {
+                low = Math.Min(low, range.Start);
+            }
+            return Ranges.Count == 0 ? 0 : low;
+        }
+    }
 }
 
 /// <summary>One frame of an address lookup: the innermost inlined call first, the containing function last.</summary>

@@ -33,6 +33,12 @@ internal static class SourceMapBenchmark
             var collections = new List<int>();
             for (var i = 0; i < Runs; i++)
             {
+                // Each load starts from a clean heap, as in a fresh harness process: the previous map's
+                // garbage is not charged to the next load.
+                map = null!;
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
                 var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var gcs = GC.CollectionCount(0);
                 var watch = Stopwatch.StartNew();

@@ -10,43 +10,60 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
     private readonly List<DieRecord> _records = info.Records;
     private readonly string?[] _scopeNames = new string?[info.Records.Count];
     private readonly string?[] _qualifiedNames = new string?[info.Records.Count];
+    private readonly List<string> _scopePath = [];
 
     public List<Function> Resolve()
     {
         var functions = new List<Function>();
-        var inlines = new Dictionary<int, List<InlinedCall>>();
         var reachedFromCode = new bool[_records.Count];
 
+        // Inlined calls, gathered flat and grouped by owner with one sort: no list per function.
+        var calls = new List<(int Owner, InlinedCall Call)>();
         for (var i = 0; i < _records.Count; i++)
         {
             var record = _records[i];
-            if (record.Tag != DwTag.InlinedSubroutine || record.Ranges is not { Length: > 0 })
+            if (record.Tag != DwTag.InlinedSubroutine || record.RangeCount <= 0)
             {
                 continue;
             }
             MarkChain(i, reachedFromCode);
             var (owner, depth) = OwningSubprogram(i);
-            if (owner < 0)
+            if (owner >= 0)
             {
-                continue;
+                calls.Add((owner, new InlinedCall(QualifiedName(i), Ranges(record), fileOf(record.Unit, record.File), record.Line, depth)));
             }
-            if (!inlines.TryGetValue(owner, out var list))
+        }
+        calls.Sort(static (a, b) =>
+            a.Owner != b.Owner ? a.Owner.CompareTo(b.Owner)
+            : a.Call.Depth != b.Call.Depth ? a.Call.Depth.CompareTo(b.Call.Depth)
+            : a.Call.Ranges[0].Start.CompareTo(b.Call.Ranges[0].Start));
+        var inlines = new Dictionary<int, InlinedCall[]>();
+        for (var start = 0; start < calls.Count;)
+        {
+            var end = start;
+            while (end < calls.Count && calls[end].Owner == calls[start].Owner)
             {
-                inlines[owner] = list = [];
+                end++;
             }
-            list.Add(new InlinedCall(QualifiedName(i), record.Ranges, fileOf(record.Unit, record.CallFile), record.CallLine, depth));
+            var group = new InlinedCall[end - start];
+            for (var k = start; k < end; k++)
+            {
+                group[k - start] = calls[k].Call;
+            }
+            inlines[calls[start].Owner] = group;
+            start = end;
         }
 
         var withCode = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < _records.Count; i++)
         {
             var record = _records[i];
-            if (record.Tag != DwTag.Subprogram || record.Ranges is not { Length: > 0 })
+            if (record.Tag != DwTag.Subprogram || record.RangeCount <= 0)
             {
                 continue;
             }
             MarkChain(i, reachedFromCode);
-            var function = Build(i, record.Ranges, inlines.GetValueOrDefault(i));
+            var function = Build(i, Ranges(record), inlines.GetValueOrDefault(i));
             functions.Add(function);
             withCode.Add(function.LinkageName ?? function.Name);
         }
@@ -56,11 +73,11 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         for (var i = 0; i < _records.Count; i++)
         {
             var record = _records[i];
-            if (record.Tag != DwTag.Subprogram || record.IsDeclaration || record.Ranges is { Length: > 0 } || reachedFromCode[i])
+            if (record.Tag != DwTag.Subprogram || record.IsDeclaration || record.RangeCount > 0 || reachedFromCode[i])
             {
                 continue;
             }
-            var function = Build(i, [], null);
+            var function = Build(i, ArraySegment<AddressRange>.Empty, null);
             if (function.Name.Length == 0 || withCode.Contains(function.LinkageName ?? function.Name)
                 || !seen.Add((function.Name, function.DeclFile, function.DeclLine)))
             {
@@ -71,42 +88,53 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         return functions;
     }
 
-    private Function Build(int index, AddressRange[] ranges, List<InlinedCall>? inlines)
+    private string? Name(int index) => info.String(_records[index].Unit, _records[index].NameForm, _records[index].Name);
+
+    private string? LinkageName(int index) => info.String(_records[index].Unit, _records[index].LinkageNameForm, _records[index].LinkageName);
+
+    private ArraySegment<AddressRange> Ranges(DieRecord record) => new(info.RangePool, record.RangeStart, record.RangeCount);
+
+    private Function Build(int index, ArraySegment<AddressRange> ranges, InlinedCall[]? calls)
     {
-        var (declaring, name, linkage, declFile, declLine, declUnit) = Declaration(index);
-        _ = declaring;
-        IReadOnlyList<InlinedCall> calls = inlines is null ? [] : [.. inlines.OrderBy(c => c.Depth).ThenBy(c => c.Ranges[0].Start)];
-        return new Function(QualifiedName(index), linkage, ranges, fileOf(declUnit, declFile), declLine, calls);
+        var chain = Declaration(index);
+        calls ??= [];
+        var linkage = chain.Linkage < 0 ? null : LinkageName(chain.Linkage);
+        var (declFile, declLine) = chain.Decl < 0 ? (-1, 0) : (fileOf(_records[chain.Decl].Unit, _records[chain.Decl].File), _records[chain.Decl].Line);
+        return new Function(QualifiedName(index), linkage, ranges, declFile, declLine, calls);
     }
 
     /// <summary>
-    /// Walks the specification / abstract-origin chain from a DIE, taking the first name, linkage name
-    /// and declaration coordinates found; returns the last DIE reached, whose parent is the naming scope.
+    /// Walks the specification / abstract-origin chain from a DIE and returns the indices of the first DIEs
+    /// on it with a name, a linkage name and declaration coordinates (-1 when none has), and the last DIE
+    /// reached, whose parent is the scope that names the function. Nothing is decoded here.
     /// </summary>
-    private (int Declaring, string? Name, string? Linkage, uint DeclFile, int DeclLine, int DeclUnit) Declaration(int index)
+    private (int Declaring, int Name, int Linkage, int Decl) Declaration(int index)
     {
-        string? name = null, linkage = null;
-        uint declFile = 0;
-        var declLine = 0;
-        var declUnit = _records[index].Unit;
+        int name = -1, linkage = -1, decl = -1;
         var current = index;
         for (var hop = 0; hop < Limits.MaxReferenceHops; hop++)
         {
             var record = _records[current];
-            name ??= info.String(record.Unit, record.Name);
-            linkage ??= info.String(record.Unit, record.LinkageName);
-            if (declFile == 0 && record.DeclFile != 0)
+            if (name < 0 && record.NameForm != 0)
             {
-                (declFile, declLine, declUnit) = (record.DeclFile, record.DeclLine, record.Unit);
+                name = current;
             }
-            var next = record.Specification != 0 ? record.Specification : record.AbstractOrigin;
-            if (next == 0 || !info.RecordsByOffset.TryGetValue(next, out var target) || target == current)
+            if (linkage < 0 && record.LinkageNameForm != 0)
+            {
+                linkage = current;
+            }
+            if (decl < 0 && record.File != 0 && record.Tag != DwTag.InlinedSubroutine)
+            {
+                decl = current;
+            }
+            var target = record.Next == 0 ? -1 : info.IndexOf(record.Next);
+            if (target < 0 || target == current)
             {
                 break;
             }
             current = target;
         }
-        return (current, name, linkage, declFile, declLine, declUnit);
+        return (current, name, linkage, decl);
     }
 
     private string QualifiedName(int index)
@@ -115,13 +143,13 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         {
             return cached;
         }
-        var (declaring, name, _, _, _, _) = Declaration(index);
-        if (_qualifiedNames[declaring] is not { } qualified)
+        var chain = Declaration(index);
+        if (_qualifiedNames[chain.Declaring] is not { } qualified)
         {
-            var scope = ScopeName(_records[declaring].Parent);
-            name ??= "";
+            var scope = ScopeName(_records[chain.Declaring].Parent);
+            var name = chain.Name < 0 ? "" : Name(chain.Name) ?? "";
             qualified = scope is null ? name : $"{scope}::{name}";
-            _qualifiedNames[declaring] = qualified;
+            _qualifiedNames[chain.Declaring] = qualified;
         }
         _qualifiedNames[index] = qualified;
         return qualified;
@@ -138,7 +166,8 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         {
             return cached.Length == 0 ? null : cached;
         }
-        var path = new Stack<string>();
+        var path = _scopePath;
+        path.Clear();
         var current = index;
         for (var depth = 0; current >= 0 && depth < Limits.MaxDieDepth; depth++)
         {
@@ -146,21 +175,22 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
             if (record.Tag is DwTag.Subprogram or DwTag.InlinedSubroutine)
             {
                 // A nested function (closure, local class method) is named inside its function.
-                var (declaring, name, _, _, _, _) = Declaration(current);
-                if (name is not null)
+                var chain = Declaration(current);
+                if (chain.Name >= 0 && Name(chain.Name) is { } name)
                 {
-                    path.Push(name);
+                    path.Add(name);
                 }
-                current = declaring == current ? record.Parent : _records[declaring].Parent;
+                current = _records[chain.Declaring].Parent;
                 continue;
             }
-            var segment = info.String(record.Unit, record.Name) ?? (record.Tag == DwTag.Namespace ? "(anonymous namespace)" : null);
+            var segment = Name(current) ?? (record.Tag == DwTag.Namespace ? "(anonymous namespace)" : null);
             if (segment is not null)
             {
-                path.Push(segment);
+                path.Add(segment);
             }
             current = record.Parent;
         }
+        path.Reverse();
         var joined = string.Join("::", path);
         _scopeNames[index] = joined;
         return joined.Length == 0 ? null : joined;
@@ -173,8 +203,8 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         {
             reached[current] = true;
             var record = _records[current];
-            var next = record.Specification != 0 ? record.Specification : record.AbstractOrigin;
-            if (next == 0 || !info.RecordsByOffset.TryGetValue(next, out var target) || reached[target])
+            var target = record.Next == 0 ? -1 : info.IndexOf(record.Next);
+            if (target < 0 || reached[target])
             {
                 return;
             }

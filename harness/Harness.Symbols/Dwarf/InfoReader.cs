@@ -25,27 +25,46 @@ internal sealed class UnitInfo
 
 /// <summary>
 /// A DIE the reader keeps: subprograms, inlined calls and the scopes (namespaces, types) that name them.
-/// References are global <c>.debug_info</c> offsets, 0 meaning none (no DIE can start at offset 0).
-/// <see cref="Parent"/> is the index of the nearest kept ancestor, or -1 at unit level.
+/// Kept small (56 bytes): a Rust test binary has ~100k of them, and every byte is a page to fault in.
 /// </summary>
 internal struct DieRecord
 {
-    public ulong Offset;
-    public ushort Tag;
-    public int Parent;
-    public int Unit;
-    /// <summary>DW_AT_name as form and raw value, decoded only when a function needs it.</summary>
-    public (ushort Form, ulong Value) Name;
+    /// <summary>DW_AT_name's raw value (a string offset or index), decoded only when a function needs it.</summary>
+    public ulong Name;
 
-    /// <summary>DW_AT_linkage_name (or the MIPS one) as form and raw value.</summary>
-    public (ushort Form, ulong Value) LinkageName;
-    public AddressRange[]? Ranges;
-    public uint DeclFile;
-    public int DeclLine;
-    public uint CallFile;
-    public int CallLine;
-    public ulong Specification;
-    public ulong AbstractOrigin;
+    /// <summary>DW_AT_linkage_name's raw value (or the older DW_AT_MIPS_linkage_name's).</summary>
+    public ulong LinkageName;
+
+    /// <summary>
+    /// The global <c>.debug_info</c> offset of the DIE this one completes: DW_AT_specification, else
+    /// DW_AT_abstract_origin; 0 for none (no DIE starts at offset 0).
+    /// </summary>
+    public ulong Next;
+
+    /// <summary>Index of the nearest kept ancestor DIE, or -1 at unit level.</summary>
+    public int Parent;
+
+    public int Unit;
+
+    /// <summary>DW_AT_decl_file for a subprogram, DW_AT_call_file for an inlined call: a line-table file index.</summary>
+    public uint File;
+
+    /// <summary>DW_AT_decl_line for a subprogram, DW_AT_call_line for an inlined call.</summary>
+    public int Line;
+
+    /// <summary>First of this DIE's code ranges in <see cref="InfoReader.RangePool"/>.</summary>
+    public int RangeStart;
+
+    /// <summary>How many code ranges: -1 when the DIE has no address attributes, 0 when the linker dropped its code.</summary>
+    public int RangeCount;
+
+    public ushort Tag;
+
+    /// <summary>The forms of <see cref="Name"/> and <see cref="LinkageName"/>; 0 when absent.</summary>
+    public ushort NameForm;
+
+    public ushort LinkageNameForm;
+
     public bool IsDeclaration;
 }
 
@@ -58,23 +77,37 @@ internal sealed class InfoReader
     private readonly DebugSections _sections;
     private readonly Func<ulong, bool> _isCode;
     private readonly Dictionary<(ulong, UnitFormat), AbbreviationTable> _abbreviations = [];
+    private readonly List<AddressRange> _ranges = [];
+    private readonly List<AddressRange> _scratch = [];
+    private readonly List<ulong> _offsets;
 
     private InfoReader(DebugSections sections, Func<ulong, bool> isCode)
     {
         _sections = sections;
         _isCode = isCode;
-        // About one kept DIE per 20 bytes of .debug_info in real binaries: size once, generously, rather than double 10 MB lists.
-        var expected = Math.Max(64, sections.Info.Length / 14);
+        // About one kept DIE per 20 bytes of .debug_info in real binaries: size once rather than double big lists.
+        var expected = Math.Max(64, sections.Info.Length / 18);
         Records = new List<DieRecord>(expected);
-        RecordsByOffset = new Dictionary<ulong, int>(expected);
+        _offsets = new List<ulong>(expected);
     }
 
     public List<UnitInfo> Units { get; } = [];
 
     public List<DieRecord> Records { get; }
 
-    /// <summary>Global DIE offset to index in <see cref="Records"/>.</summary>
-    public Dictionary<ulong, int> RecordsByOffset { get; }
+    /// <summary>
+    /// The code ranges of all kept DIEs, back to back: one shared array instead of tens of thousands of
+    /// tiny ones, which would make every garbage collection during the load copy them.
+    /// </summary>
+    public AddressRange[] RangePool { get; private set; } = [];
+
+    /// <summary>The index in <see cref="Records"/> of the DIE at a global offset, or -1 when it was not kept.</summary>
+    public int IndexOf(ulong offset)
+    {
+        // Records are appended in section order, so their offsets are sorted.
+        var index = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_offsets).BinarySearch(offset);
+        return index >= 0 ? index : -1;
+    }
 
     public static InfoReader Read(DebugSections sections, Func<ulong, bool> isCode)
     {
@@ -85,6 +118,7 @@ internal sealed class InfoReader
         {
             offset = reader.ReadUnit(info, (int)offset);
         }
+        reader.RangePool = [.. reader._ranges];
         return reader;
     }
 
@@ -203,29 +237,32 @@ internal sealed class InfoReader
                 continue;
             }
 
+            var linkage = values[Slot.LinkageName].Form != 0 ? values[Slot.LinkageName] : values[Slot.MipsLinkageName];
+            var (file, line) = tag == DwTag.InlinedSubroutine ? (Slot.CallFile, Slot.CallLine) : (Slot.DeclFile, Slot.DeclLine);
+            var next = Reference(unit, values[Slot.Specification]);
             var record = new DieRecord
             {
-                Offset = dieOffset,
                 Tag = tag,
                 Parent = scopes[depth],
                 Unit = unitIndex,
-                Name = values[Slot.Name],
-                LinkageName = values[Slot.LinkageName].Form != 0 ? values[Slot.LinkageName] : values[Slot.MipsLinkageName],
-                DeclFile = (uint)Math.Min(values[Slot.DeclFile].Value, uint.MaxValue),
-                DeclLine = (int)Math.Min(values[Slot.DeclLine].Value, int.MaxValue),
-                CallFile = (uint)Math.Min(values[Slot.CallFile].Value, uint.MaxValue),
-                CallLine = (int)Math.Min(values[Slot.CallLine].Value, int.MaxValue),
-                Specification = Reference(unit, values[Slot.Specification]),
-                AbstractOrigin = Reference(unit, values[Slot.AbstractOrigin]),
+                Name = values[Slot.Name].Value,
+                NameForm = values[Slot.Name].Form,
+                LinkageName = linkage.Value,
+                LinkageNameForm = linkage.Form,
+                File = (uint)Math.Min(values[file].Value, uint.MaxValue),
+                Line = (int)Math.Min(values[line].Value, int.MaxValue),
+                Next = next != 0 ? next : Reference(unit, values[Slot.AbstractOrigin]),
                 IsDeclaration = values[Slot.Declaration].Form != 0 && values[Slot.Declaration].Value != 0,
             };
+            record.RangeCount = -1;
             if (tag is DwTag.Subprogram or DwTag.InlinedSubroutine)
             {
-                record.Ranges = Ranges(unit, values);
+                record.RangeStart = _ranges.Count;
+                record.RangeCount = AddRanges(unit, values);
             }
             var index = Records.Count;
             Records.Add(record);
-            RecordsByOffset[dieOffset] = index;
+            _offsets.Add(dieOffset);
             Push(ref depth, scopes, abbreviation.HasChildren, index);
         }
     }
@@ -255,7 +292,8 @@ internal sealed class InfoReader
         unit.BaseAddress = values[Slot.LowPc].Form != 0 ? Address(unit, values[Slot.LowPc]) : 0;
     }
 
-    private AddressRange[]? Ranges(UnitInfo unit, Span<(ushort Form, ulong Value)> values)
+    /// <summary>Appends a DIE's code ranges to the pool and returns how many, or -1 when it has none.</summary>
+    private int AddRanges(UnitInfo unit, Span<(ushort Form, ulong Value)> values)
     {
         // Drop what the linker discarded: copies whose code sits at 0 or outside executable sections.
         if (values[Slot.LowPc].Form != 0 && values[Slot.HighPc].Form != 0)
@@ -265,20 +303,33 @@ internal sealed class InfoReader
             var high = highForm is DwForm.Addr or DwForm.Addrx or DwForm.Addrx1 or DwForm.Addrx2 or DwForm.Addrx3 or DwForm.Addrx4 or DwForm.GnuAddrIndex
                 ? Address(unit, values[Slot.HighPc])
                 : low + highValue;
-            return high > low && _isCode(low) ? [new AddressRange(low, high)] : [];
+            if (high <= low || !_isCode(low))
+            {
+                return 0;
+            }
+            _ranges.Add(new AddressRange(low, high));
+            return 1;
         }
         if (values[Slot.Ranges].Form == 0)
         {
-            return null;
+            return -1;
         }
-        List<AddressRange> ranges = [];
-        RangeLists.Read(_sections, unit, values[Slot.Ranges].Form, values[Slot.Ranges].Value, ranges);
-        ranges.RemoveAll(r => r.End <= r.Start || !_isCode(r.Start));
-        return [.. ranges];
+        _scratch.Clear();
+        RangeLists.Read(_sections, unit, values[Slot.Ranges].Form, values[Slot.Ranges].Value, _scratch);
+        var count = 0;
+        foreach (var range in _scratch)
+        {
+            if (range.End > range.Start && _isCode(range.Start))
+            {
+                _ranges.Add(range);
+                count++;
+            }
+        }
+        return count;
     }
 
     /// <summary>Decodes a string attribute of a DIE of <paramref name="unit"/>; null when absent or in a section we do not read.</summary>
-    public string? String(int unit, (ushort Form, ulong Value) attribute) => attribute.Form == 0 ? null : String(Units[unit], attribute);
+    public string? String(int unit, ushort form, ulong value) => form == 0 ? null : String(Units[unit], (form, value));
 
     private string? String(UnitInfo unit, (ushort Form, ulong Value) attribute) => attribute.Form switch
     {

@@ -1,9 +1,6 @@
 using System.IO.Compression;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
-using ELFSharp.ELF;
-using ELFSharp.ELF.Sections;
-using ELFSharp.ELF.Segments;
 
 namespace Harness.Symbols.Elf;
 
@@ -20,8 +17,10 @@ internal readonly record struct ElfSection(string Name, ulong Address, long Offs
 }
 
 /// <summary>
-/// An ELF file mapped read-only into memory. Section headers come from ELFSharp after our own checks
-/// of the header, so a truncated or hostile file fails with a clear message instead of deep in the library.
+/// An ELF file mapped read-only into memory. Headers are read with the blittable structs of
+/// <see cref="Elf64Ehdr"/> and friends after a bounds check each, so a truncated or hostile file fails
+/// with a clear message. (ELFSharp, which the tracer uses for symbols, parses every symbol table as it
+/// lists sections: ~6% of a load, and more surface for hostile input than we need here.)
 /// Section contents are slices of the mapping; compressed debug sections are inflated on request.
 /// </summary>
 internal sealed unsafe class ElfImage : IDisposable
@@ -31,6 +30,10 @@ internal sealed unsafe class ElfImage : IDisposable
     private const ushort EtDyn = 3;
     private const uint ElfCompressZlib = 1;
     private const uint ElfCompressZstd = 2;
+    private const uint ShtNull = 0;
+    private const uint ShtNoBits = 8;
+    private const uint PtLoad = 1;
+    private const uint PfX = 1;
 
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
@@ -183,17 +186,18 @@ internal sealed unsafe class ElfImage : IDisposable
 
         ulong shOff, phOff;
         int shEntSize, shNum, phEntSize, phNum, expectedSh, expectedPh;
+        ushort shStrNdx;
         if (Is64)
         {
             var header = ReadStruct<Elf64Ehdr>(0, "ELF header");
             (shOff, shEntSize, shNum, phOff, phEntSize, phNum) = (header.ShOff, header.ShEntSize, header.ShNum, header.PhOff, header.PhEntSize, header.PhNum);
-            (expectedSh, expectedPh) = (64, 56);
+            (expectedSh, expectedPh, shStrNdx) = (64, 56, header.ShStrNdx);
         }
         else
         {
             var header = ReadStruct<Elf32Ehdr>(0, "ELF header");
             (shOff, shEntSize, shNum, phOff, phEntSize, phNum) = (header.ShOff, header.ShEntSize, header.ShNum, header.PhOff, header.PhEntSize, header.PhNum);
-            (expectedSh, expectedPh) = (40, 32);
+            (expectedSh, expectedPh, shStrNdx) = (40, 32, header.ShStrNdx);
         }
         if (shOff == 0 || shNum == 0)
         {
@@ -213,50 +217,28 @@ internal sealed unsafe class ElfImage : IDisposable
             CheckTable("program header table", phOff, phEntSize, phNum);
         }
 
-        IELF elf;
-        try
-        {
-            var stream = new UnmanagedMemoryStream((byte*)_memory.Pin().Pointer, Bytes.Length);
-            if (!ELFReader.TryLoad(stream, shouldOwnStream: true, out elf))
-            {
-                throw new MalformedException("not a valid ELF file");
-            }
-        }
-        catch (Exception e) when (e is not MalformedException)
-        {
-            throw new MalformedException($"not a valid ELF file ({e.Message})");
-        }
-
-        var sections = new List<ElfSection>();
+        var sections = ReadSectionHeaders(shOff, shNum, shStrNdx);
         var executable = new List<(ulong, ulong)>();
-        try
+        foreach (var section in sections)
         {
-            foreach (var raw in elf.Sections)
+            _sectionsByName.TryAdd(section.Name, section);
+            if (section.IsExecutable && section.Size > 0)
             {
-                var section = Describe(raw);
-                sections.Add(section);
-                _sectionsByName.TryAdd(section.Name, section);
-                if (section.IsExecutable && section.Size > 0)
-                {
-                    executable.Add((section.Address, section.Address + (ulong)section.Size));
-                }
+                executable.Add((section.Address, section.Address + (ulong)section.Size));
             }
-        }
-        catch (Exception e) when (e is not MalformedException)
-        {
-            throw new MalformedException($"unreadable section headers ({e.Message})");
         }
         if (executable.Count == 0)
         {
-            foreach (var segment in elf.Segments)
+            // No section says where code is (an odd linker, or section flags stripped): fall back to segments.
+            for (var i = 0; i < phNum; i++)
             {
-                if (segment is Segment<ulong> s64 && s64.Type == SegmentType.Load && (s64.Flags & SegmentFlags.Execute) != 0)
+                var offset = (long)phOff + (long)i * phEntSize;
+                var (type, flags, address, size) = Is64
+                    ? ReadStruct<Elf64Phdr>(offset, "program header") is var p64 ? (p64.Type, p64.Flags, p64.VAddr, p64.MemSz) : default
+                    : ReadStruct<Elf32Phdr>(offset, "program header") is var p32 ? (p32.Type, p32.Flags, (ulong)p32.VAddr, (ulong)p32.MemSz) : default;
+                if (type == PtLoad && (flags & PfX) != 0)
                 {
-                    executable.Add((s64.Address, s64.Address + s64.Size));
-                }
-                else if (segment is Segment<uint> s32 && s32.Type == SegmentType.Load && (s32.Flags & SegmentFlags.Execute) != 0)
-                {
-                    executable.Add((s32.Address, (ulong)s32.Address + s32.Size));
+                    executable.Add((address, address + size));
                 }
             }
         }
@@ -265,31 +247,61 @@ internal sealed unsafe class ElfImage : IDisposable
         ExecutableRanges = executable;
     }
 
-    private ElfSection Describe(ISection raw)
+    /// <summary>
+    /// Reads the section header table ourselves: every offset is checked against the file, and nothing
+    /// else (symbol tables, notes) is parsed before someone asks for it.
+    /// </summary>
+    private List<ElfSection> ReadSectionHeaders(ulong tableOffset, int count, ushort nameTableIndex)
     {
-        ulong address, offset, size, flags;
-        switch (raw)
+        var raw = new (uint Name, uint Type, ulong Flags, ulong Address, ulong Offset, ulong Size)[count];
+        for (var i = 0; i < count; i++)
         {
-            case Section<ulong> s:
-                (address, offset, size, flags) = (s.LoadAddress, s.Offset, s.Size, s.RawFlags);
-                break;
-            case Section<uint> s:
-                (address, offset, size, flags) = (s.LoadAddress, s.Offset, s.Size, s.RawFlags);
-                break;
-            default:
-                throw new MalformedException($"unexpected section type for {raw.Name}");
-        }
-        var hasBytes = raw.Type != SectionType.NoBits && raw.Type != SectionType.Null;
-        if (hasBytes && (offset > (ulong)Bytes.Length || size > (ulong)Bytes.Length - offset))
-        {
-            // Only an error when someone needs the bytes; a bad non-debug section should not stop us.
-            hasBytes = false;
-            if (raw.Name.StartsWith(".debug_", StringComparison.Ordinal) || raw.Name.StartsWith(".zdebug_", StringComparison.Ordinal))
+            var offset = (long)tableOffset + (long)i * (Is64 ? sizeof(Elf64Shdr) : sizeof(Elf32Shdr));
+            if (Is64)
             {
-                throw new MalformedException($"section {raw.Name} (0x{size:x} bytes at offset 0x{offset:x}) runs past the end of the file (truncated?)");
+                var h = ReadStruct<Elf64Shdr>(offset, "section header");
+                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size);
+            }
+            else
+            {
+                var h = ReadStruct<Elf32Shdr>(offset, "section header");
+                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size);
             }
         }
-        return new ElfSection(raw.Name ?? "", address, (long)offset, hasBytes ? (long)size : 0, flags, hasBytes);
+        if (nameTableIndex >= count)
+        {
+            throw new MalformedException($"section-name string table index {nameTableIndex} is outside the {count} section headers");
+        }
+        var names = raw[nameTableIndex];
+        if (names.Type == ShtNoBits || names.Offset > (ulong)Bytes.Length || names.Size > (ulong)Bytes.Length - names.Offset)
+        {
+            throw new MalformedException("section-name string table runs past the end of the file (truncated?)");
+        }
+        var nameTable = Bytes.Slice((int)names.Offset, (int)names.Size);
+
+        var sections = new List<ElfSection>(count);
+        foreach (var (nameOffset, type, flags, address, offset, size) in raw)
+        {
+            var name = "";
+            if (nameOffset < (uint)nameTable.Length)
+            {
+                var rest = nameTable[(int)nameOffset..];
+                var end = rest.IndexOf((byte)0);
+                name = System.Text.Encoding.UTF8.GetString(end < 0 ? rest : rest[..end]);
+            }
+            var hasBytes = type != ShtNoBits && type != ShtNull;
+            if (hasBytes && (offset > (ulong)Bytes.Length || size > (ulong)Bytes.Length - offset))
+            {
+                // Only an error when someone needs the bytes; a bad non-debug section should not stop us.
+                hasBytes = false;
+                if (name.StartsWith(".debug_", StringComparison.Ordinal) || name.StartsWith(".zdebug_", StringComparison.Ordinal))
+                {
+                    throw new MalformedException($"section {name} (0x{size:x} bytes at offset 0x{offset:x}) runs past the end of the file (truncated?)");
+                }
+            }
+            sections.Add(new ElfSection(name, address, hasBytes ? (long)offset : 0, hasBytes ? (long)size : 0, flags, hasBytes));
+        }
+        return sections;
     }
 
     private void CheckTable(string what, ulong offset, int entrySize, int count)

@@ -67,3 +67,59 @@ internal struct Elf32Ehdr
     public ushort ShNum;          // e_shnum
     public ushort ShStrNdx;       // e_shstrndx
 }
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Shdr
+{
+    public uint Name;       // sh_name: offset in the section-name string table
+    public uint Type;       // sh_type
+    public ulong Flags;     // sh_flags
+    public ulong Addr;      // sh_addr
+    public ulong Offset;    // sh_offset
+    public ulong Size;      // sh_size
+    public uint Link;       // sh_link
+    public uint Info;       // sh_info
+    public ulong AddrAlign; // sh_addralign
+    public ulong EntSize;   // sh_entsize
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf32Shdr
+{
+    public uint Name;      // sh_name
+    public uint Type;      // sh_type
+    public uint Flags;     // sh_flags
+    public uint Addr;      // sh_addr
+    public uint Offset;    // sh_offset
+    public uint Size;      // sh_size
+    public uint Link;      // sh_link
+    public uint Info;      // sh_info
+    public uint AddrAlign; // sh_addralign
+    public uint EntSize;   // sh_entsize
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Phdr
+{
+    public uint Type;     // p_type
+    public uint Flags;    // p_flags
+    public ulong Offset;  // p_offset
+    public ulong VAddr;   // p_vaddr
+    public ulong PAddr;   // p_paddr
+    public ulong FileSz;  // p_filesz
+    public ulong MemSz;   // p_memsz
+    public ulong Align;   // p_align
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf32Phdr
+{
+    public uint Type;   // p_type
+    public uint Offset; // p_offset
+    public uint VAddr;  // p_vaddr
+    public uint PAddr;  // p_paddr
+    public uint FileSz; // p_filesz
+    public uint MemSz;  // p_memsz
+    public uint Flags;  // p_flags
+    public uint Align;  // p_align
+}
