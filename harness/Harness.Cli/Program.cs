@@ -5,5 +5,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
 {
     SymbolCommands.Lines(),
     SymbolCommands.Functions(),
+    CoverCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -199,7 +199,8 @@ public sealed class SourceMap
 
         var info = InfoReader.Read(sections, IsCode);
         var files = new FileTable();
-        var rows = new List<LineRow>(capacity: Math.Max(16, sections.Line.Length / 4));
+        // Real line programs spend 8–12 bytes a row.
+        var rows = new List<LineRow>(capacity: Math.Max(16, sections.Line.Length / 8));
         var fileIdsByProgram = ReadLinePrograms(sections, info, files, IsCode, rows);
 
         int FileOf(int unit, uint index)

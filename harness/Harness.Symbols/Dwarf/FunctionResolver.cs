@@ -17,8 +17,14 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         var functions = new List<Function>();
         var reachedFromCode = new bool[_records.Count];
 
-        // Inlined calls, gathered flat and grouped by owner with one sort: no list per function.
-        var calls = new List<(int Owner, InlinedCall Call)>();
+        // Inlined calls, gathered flat and grouped by owner with one sort: no list per function, and
+        // sized exactly, so no multi-megabyte arrays are thrown away while it grows.
+        var count = 0;
+        foreach (var record in _records)
+        {
+            count += record.Tag == DwTag.InlinedSubroutine && record.RangeCount > 0 ? 1 : 0;
+        }
+        var calls = new List<(int Owner, InlinedCall Call)>(count);
         for (var i = 0; i < _records.Count; i++)
         {
             var record = _records[i];

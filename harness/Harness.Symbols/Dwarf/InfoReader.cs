@@ -77,7 +77,7 @@ internal sealed class InfoReader
     private readonly DebugSections _sections;
     private readonly Func<ulong, bool> _isCode;
     private readonly Dictionary<(ulong, UnitFormat), AbbreviationTable> _abbreviations = [];
-    private readonly List<AddressRange> _ranges = [];
+    private readonly List<AddressRange> _ranges;
     private readonly List<AddressRange> _scratch = [];
     private readonly List<ulong> _offsets;
 
@@ -89,6 +89,7 @@ internal sealed class InfoReader
         var expected = Math.Max(64, sections.Info.Length / 18);
         Records = new List<DieRecord>(expected);
         _offsets = new List<ulong>(expected);
+        _ranges = new List<AddressRange>(expected / 2);
     }
 
     public List<UnitInfo> Units { get; } = [];

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Harness.Core.Coverage;
+using Harness.Reporters.Coverage;
+using Harness.Tracing;
+
+namespace Harness.Cli.Commands;
+
+/// <summary>
+/// <c>harness cover -- PROGRAM [ARGS…]</c>: runs a program under breakpoint coverage (no rebuild, any
+/// <c>-g</c> binary), writes LCOV and Cobertura, prints a one-line summary, and exits as the program did.
+/// </summary>
+internal static class CoverCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "Directory for lcov.info and coverage.cobertura.xml.", DefaultValueFactory = _ => "harness-out" };
+        var include = new Option<string[]>("--include") { Description = "Glob of source files to cover (repeatable); replaces the default selection.", AllowMultipleArgumentsPerToken = false };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob of source files to leave out (repeatable)." };
+        var timeout = new Option<double?>("--timeout") { Description = "Kill the program's whole process tree after this many seconds; coverage so far is kept." };
+        var command = new Argument<string[]>("PROGRAM") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
+        var cover = new Command("cover", "Run a program under breakpoint line coverage and write LCOV and Cobertura reports.")
+        {
+            output,
+            include,
+            exclude,
+            timeout,
+            command,
+        };
+        cover.SetAction((result, cancellation) => Task.FromResult(Run(
+            result.GetValue(command)!,
+            result.GetValue(output)!,
+            result.GetValue(include) ?? [],
+            result.GetValue(exclude) ?? [],
+            result.GetValue(timeout),
+            cancellation)));
+        return cover;
+    }
+
+    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, CancellationToken cancellation)
+    {
+        var program = ResolveProgram(command[0]);
+        if (program is null)
+        {
+            Console.Error.WriteLine($"harness: {command[0]}: no such program");
+            return 2;
+        }
+        if (timeoutSeconds is <= 0)
+        {
+            Console.Error.WriteLine("harness: --timeout must be a positive number of seconds");
+            return 2;
+        }
+        var planner = new CoveragePlanner(new SourceSelection(includes, excludes));
+        var options = new LaunchOptions(program, command[1..])
+        {
+            Timeout = timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
+
+        // Ctrl-C or SIGTERM: kill the traced tree, then still write what was collected.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupted.Cancel(); });
+
+        TraceResult result;
+        try
+        {
+            result = Tracer.Run(options, planner, interrupted.Token);
+        }
+        catch (TracerException e)
+        {
+            Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
+        }
+        foreach (var warning in planner.Warnings)
+        {
+            Console.Error.WriteLine($"harness: warning: {warning}");
+        }
+        var report = planner.Report(result.Images);
+        Directory.CreateDirectory(outputDirectory);
+        foreach (var format in new[] { "lcov", "cobertura" })
+        {
+            var writer = CoverageWriters.Create(format);
+            using var file = File.Create(Path.Combine(outputDirectory, writer.DefaultFileName));
+            writer.Write(report, file);
+        }
+
+        var ending = result switch
+        {
+            { TimedOut: true } => $"timed out after {timeoutSeconds} s, killed",
+            { Cancelled: true } => "interrupted, killed",
+            { TerminatingSignal: { } signal } => $"killed by signal {signal}",
+            { ExitCode: { } code } => $"exit code {code}",
+            _ => "ended",
+        };
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files; {Path.GetFileName(program)}: {ending}; reports in {outputDirectory}"));
+        return result.TimedOut || result.Cancelled ? 128 + 9 : result.ShellStatus;
+    }
+
+    /// <summary>The program as a path: as given when it contains a '/', else looked up on PATH like execvp.</summary>
+    private static string? ResolveProgram(string name)
+    {
+        if (name.Contains('/'))
+        {
+            return File.Exists(name) ? Path.GetFullPath(name) : null;
+        }
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,217 @@
+using Harness.Symbols;
+using Harness.Tracing;
+
+namespace Harness.Core.Coverage;
+
+/// <summary>
+/// Plans line coverage: for each image a traced program maps, the statement addresses (is_stmt, line ≠ 0)
+/// of its selected source lines, one probe group per line; then turns the groups hit into a report.
+/// Images without debug information, or with no selected source, get no probes.
+/// </summary>
+public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
+{
+    private readonly Dictionary<string, ImagePlan?> _plans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<int>> _exclusions = new(StringComparer.Ordinal);
+
+    /// <summary>Images that could not be read, with the reason (reported, never fatal).</summary>
+    public List<string> Warnings { get; } = [];
+
+    public ProbeSet? Plan(string imagePath)
+    {
+        if (!_plans.TryGetValue(imagePath, out var plan))
+        {
+            plan = Build(imagePath);
+            _plans[imagePath] = plan;
+        }
+        return plan?.Probes;
+    }
+
+    /// <summary>Plans an image before (or without) running it, so its lines count even if it never loads.</summary>
+    public void Preload(string imagePath) => Plan(imagePath);
+
+    /// <summary>The report: every planned line, hit or not, merged by file across images.</summary>
+    public CoverageReport Report(IReadOnlyList<ImageProbes> traced)
+    {
+        var hits = traced.ToDictionary(i => i.Path, i => i, StringComparer.Ordinal);
+        var lines = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        var functions = new Dictionary<string, Dictionary<(string, int), FunctionCoverage>>(StringComparer.Ordinal);
+        var modules = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (path, plan) in _plans)
+        {
+            if (plan is null)
+            {
+                continue;
+            }
+            hits.TryGetValue(path, out var image);
+            plan.AddTo(image, lines, functions, modules);
+        }
+        var files = lines.Keys.Order(StringComparer.Ordinal).Select(file => new FileCoverage(
+            file,
+            modules[file],
+            [.. lines[file].OrderBy(l => l.Key).Select(l => new LineCoverage(l.Key, l.Value))],
+            functions.TryGetValue(file, out var fs) ? [.. fs.Values.OrderBy(f => f.Line).ThenBy(f => f.Name, StringComparer.Ordinal)] : []))
+            .ToList();
+        return new CoverageReport(files, DateTimeOffset.UtcNow);
+    }
+
+    private ImagePlan? Build(string imagePath)
+    {
+        SourceMap map;
+        try
+        {
+            map = SourceMap.Load(imagePath);
+        }
+        catch (SymbolReadException e)
+        {
+            // Libraries without debug information (libc, libstdc++) are the common case: say nothing for
+            // system files, but tell the user when one of their own images could not be read.
+            if (!imagePath.StartsWith("/usr/", StringComparison.Ordinal) && !imagePath.StartsWith("/lib", StringComparison.Ordinal))
+            {
+                Warnings.Add(e.Message);
+            }
+            return null;
+        }
+        var selectedFiles = new bool[map.Files.Count];
+        var any = false;
+        for (var i = 0; i < map.Files.Count; i++)
+        {
+            selectedFiles[i] = selection.IsSelected(map.Files[i]);
+            any |= selectedFiles[i];
+        }
+        if (!any)
+        {
+            return null;
+        }
+
+        var groups = new Dictionary<(int File, int Line), int>();
+        var addresses = new List<ulong>();
+        var groupOf = new List<int>();
+        var aliases = new List<(int Owner, int Alias)>();
+        ulong previous = ulong.MaxValue;
+        foreach (var row in map.Rows)
+        {
+            if (!row.IsStatement || row.IsEndSequence || row.Line == 0 || row.File < 0 || !selectedFiles[row.File])
+            {
+                continue;
+            }
+            if (IsExcluded(map.Files[row.File], row.Line))
+            {
+                continue;
+            }
+            if (!groups.TryGetValue((row.File, row.Line), out var group))
+            {
+                group = groups.Count;
+                groups[(row.File, row.Line)] = group;
+            }
+            // Two rows at one address (a line and the next, with no code between) share one breakpoint, the
+            // first line's; the second line counts as run when the first does.
+            if (row.Address == previous)
+            {
+                if (groupOf[^1] != group)
+                {
+                    aliases.Add((groupOf[^1], group));
+                }
+                continue;
+            }
+            previous = row.Address;
+            addresses.Add(row.Address);
+            groupOf.Add(group);
+        }
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+        var lines = new (int File, int Line)[groups.Count];
+        foreach (var (key, group) in groups)
+        {
+            lines[group] = key;
+        }
+        return new ImagePlan(imagePath, map, selectedFiles, lines, [.. aliases], new ProbeSet([.. addresses], [.. groupOf], groups.Count));
+    }
+
+    private bool IsExcluded(string file, int line)
+    {
+        if (!_exclusions.TryGetValue(file, out var excluded))
+        {
+            excluded = ExclusionMarkers.Read(file);
+            _exclusions[file] = excluded;
+        }
+        return excluded.Contains(line);
+    }
+
+    /// <summary>One image's probes and how to read its hits back as lines and functions.</summary>
+    private sealed record ImagePlan(string Path, SourceMap Map, bool[] SelectedFiles, (int File, int Line)[] Lines, (int Owner, int Alias)[] Aliases, ProbeSet Probes)
+    {
+        private bool[] HitGroups(ImageProbes? image)
+        {
+            var hit = image?.SnapshotHits() ?? new bool[Lines.Length];
+            foreach (var (owner, alias) in Aliases)
+            {
+                hit[alias] |= hit[owner];
+            }
+            return hit;
+        }
+
+        public void AddTo(
+            ImageProbes? image,
+            Dictionary<string, Dictionary<int, long>> lines,
+            Dictionary<string, Dictionary<(string, int), FunctionCoverage>> functions,
+            Dictionary<string, string> modules)
+        {
+            var module = System.IO.Path.GetFileName(Path);
+            var hits = HitGroups(image);
+            for (var group = 0; group < Lines.Length; group++)
+            {
+                var (fileIndex, line) = Lines[group];
+                var file = Map.Files[fileIndex];
+                modules.TryAdd(file, module);
+                if (!lines.TryGetValue(file, out var fileLines))
+                {
+                    lines[file] = fileLines = [];
+                }
+                var hit = hits[group] ? 1L : 0L;
+                fileLines[line] = Math.Max(fileLines.GetValueOrDefault(line), hit);
+            }
+
+            // A function ran when any of its probed lines did; its span is the lines its code maps to.
+            var span = new Dictionary<Function, (int First, int Last, bool Hit)>(ReferenceEqualityComparer.Instance);
+            for (var probe = 0; probe < Probes.Addresses.Length; probe++)
+            {
+                if (Map.FunctionAt(Probes.Addresses[probe]) is not { } function)
+                {
+                    continue;
+                }
+                var group = Probes.Groups[probe];
+                var line = Lines[group].Line;
+                var hit = hits[group];
+                span[function] = span.TryGetValue(function, out var s)
+                    ? (Math.Min(s.First, line), Math.Max(s.Last, line), s.Hit || hit)
+                    : (line, line, hit);
+            }
+            foreach (var function in Map.Functions)
+            {
+                if (function.DeclFile < 0 || !SelectedFiles[function.DeclFile])
+                {
+                    continue;
+                }
+                var file = Map.Files[function.DeclFile];
+                var (first, last, hit) = span.TryGetValue(function, out var s) ? s : (function.DeclLine, function.DeclLine, false);
+                var start = function.DeclLine > 0 ? Math.Min(function.DeclLine, first) : first;
+                if (start <= 0)
+                {
+                    continue;
+                }
+                modules.TryAdd(file, module);
+                if (!functions.TryGetValue(file, out var fileFunctions))
+                {
+                    functions[file] = fileFunctions = [];
+                }
+                var key = (function.Name, start);
+                var coverage = new FunctionCoverage(function.Name, start, Math.Max(start, last), hit ? 1 : 0, function.HasCode);
+                fileFunctions[key] = fileFunctions.TryGetValue(key, out var existing)
+                    ? existing with { Hits = Math.Max(existing.Hits, coverage.Hits), HasCode = existing.HasCode || coverage.HasCode, EndLine = Math.Max(existing.EndLine, coverage.EndLine) }
+                    : coverage;
+            }
+        }
+    }
+}

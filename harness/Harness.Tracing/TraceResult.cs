@@ -1,0 +1,23 @@
+namespace Harness.Tracing;
+
+/// <summary>How a traced run ended and what it hit.</summary>
+/// <param name="ExitCode">The program's exit code, when it exited.</param>
+/// <param name="TerminatingSignal">The signal that killed it, when one did.</param>
+/// <param name="TimedOut">It outlived the timeout and its process tree was killed.</param>
+/// <param name="Cancelled">The run was cancelled (Ctrl-C) and its process tree was killed.</param>
+/// <param name="Images">Every image that had probes, with the groups hit, merged across all traced processes.</param>
+/// <param name="Statistics">Counters for benchmarks and diagnostics.</param>
+public sealed record TraceResult(
+    int? ExitCode,
+    int? TerminatingSignal,
+    bool TimedOut,
+    bool Cancelled,
+    IReadOnlyList<ImageProbes> Images,
+    TraceStatistics Statistics)
+{
+    /// <summary>The shell convention: the exit code, or 128 + the signal that killed the program.</summary>
+    public int ShellStatus => ExitCode ?? 128 + (TerminatingSignal ?? 0);
+}
+
+/// <summary>Counters of one traced run.</summary>
+public sealed record TraceStatistics(int Processes, int Threads, long Traps, long BreakpointsInserted, TimeSpan SeizeToExec);

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Harness.Core.Coverage;
+
+namespace Harness.Reporters.Coverage;
+
+/// <summary>
+/// Writes Cobertura XML (version 1.9, no DOCTYPE) shaped like coverlet's and ReportGenerator's output:
+/// one <c>package</c> per module, one <c>class</c> per source file, one <c>method</c> per function.
+/// </summary>
+/// <remarks>
+/// <para>Paths and names come from the binaries under test, so they are hostile input: everything goes through
+/// <see cref="XmlWriter"/>, which escapes markup, and characters XML 1.0 cannot carry at all (most C0 controls,
+/// lone surrogates, U+FFFE/U+FFFF) are replaced by U+FFFD first, since <see cref="XmlWriter"/> throws on them.
+/// Tabs, newlines and carriage returns are kept, written as character references so they survive parsing.</para>
+/// <para><c>sources</c> holds the deepest directory common to all files and each <c>filename</c> is relative to it,
+/// as coverlet does; consumers (ReportGenerator, GitLab, Azure DevOps) join the two.</para>
+/// <para>Class names are the relative path with separators turned into dots, because ReportGenerator reads a
+/// <c>/</c> in a class name as a nested-class separator and drops classes whose name holds <c>$</c> or <c>&lt;</c>
+/// as compiler-generated: those characters (and <c>&gt;</c>, <c>`</c>) become <c>_</c> in class names only.</para>
+/// <para>There is no branch data yet: branch rates and counts are 0. Rates have at most four decimals and never
+/// round to 0 or 1 unless they are exactly that, so "1" always means every line ran.</para>
+/// </remarks>
+public sealed class CoberturaWriter : ICoverageWriter
+{
+    public string DefaultFileName => "coverage.cobertura.xml";
+
+    public void Write(CoverageReport report, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+
+        var settings = new XmlWriterSettings
+        {
+            Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+            Indent = true,
+            IndentChars = "  ",
+            NewLineChars = "\n",
+            // Entitize keeps a '\r' or '\n' inside a path exactly as it was instead of normalizing it.
+            NewLineHandling = NewLineHandling.Entitize,
+            CloseOutput = false,
+        };
+        var sourceRoot = SourceRoot(report.Files.Select(f => f.Path));
+
+        using (var xml = XmlWriter.Create(output, settings))
+        {
+            WriteDocument(xml, report, sourceRoot);
+        }
+        // XmlWriter ends the document without a newline; text tools and diffs expect one.
+        output.WriteByte((byte)'\n');
+    }
+
+    private static void WriteDocument(XmlWriter xml, CoverageReport report, string sourceRoot)
+    {
+        xml.WriteStartDocument();
+        xml.WriteStartElement("coverage");
+        xml.WriteAttributeString("line-rate", Rate(report.LinesCovered, report.LinesValid));
+        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("lines-covered", Number(report.LinesCovered));
+        xml.WriteAttributeString("lines-valid", Number(report.LinesValid));
+        xml.WriteAttributeString("branches-covered", "0");
+        xml.WriteAttributeString("branches-valid", "0");
+        xml.WriteAttributeString("complexity", "0");
+        xml.WriteAttributeString("version", "1.9");
+        xml.WriteAttributeString("timestamp", Number(report.Timestamp.ToUnixTimeSeconds()));
+
+        xml.WriteStartElement("sources");
+        xml.WriteElementString("source", XmlSafe(sourceRoot));
+        xml.WriteEndElement();
+
+        xml.WriteStartElement("packages");
+        foreach (var module in report.Files.GroupBy(f => f.Module, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            WritePackage(xml, module.Key, module.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(), sourceRoot);
+        }
+        xml.WriteEndElement();
+
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    private static void WritePackage(XmlWriter xml, string module, List<FileCoverage> files, string sourceRoot)
+    {
+        xml.WriteStartElement("package");
+        xml.WriteAttributeString("name", XmlSafe(module));
+        xml.WriteAttributeString("line-rate", Rate(files.Sum(f => f.LinesCovered), files.Sum(f => f.LinesValid)));
+        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("complexity", "0");
+        xml.WriteStartElement("classes");
+        foreach (var file in files)
+        {
+            WriteClass(xml, file, RelativePath(file.Path, sourceRoot));
+        }
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    }
+
+    private static void WriteClass(XmlWriter xml, FileCoverage file, string relativePath)
+    {
+        var lines = file.Lines.OrderBy(l => l.Line).ToList();
+
+        xml.WriteStartElement("class");
+        xml.WriteAttributeString("name", XmlSafe(ClassName(relativePath)));
+        xml.WriteAttributeString("filename", XmlSafe(relativePath));
+        xml.WriteAttributeString("line-rate", Rate(file.LinesCovered, file.LinesValid));
+        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("complexity", "0");
+
+        xml.WriteStartElement("methods");
+        foreach (var function in file.Functions.OrderBy(f => f.Line).ThenBy(f => f.Name, StringComparer.Ordinal))
+        {
+            WriteMethod(xml, function, lines);
+        }
+        xml.WriteEndElement();
+
+        WriteLines(xml, lines);
+        xml.WriteEndElement();
+    }
+
+    private static void WriteMethod(XmlWriter xml, FunctionCoverage function, List<LineCoverage> fileLines)
+    {
+        // A function whose code was removed owns no lines, even if inlined copies elsewhere hit lines in its range.
+        var lines = function.HasCode
+            ? fileLines.Where(l => l.Line >= function.Line && l.Line <= Math.Max(function.Line, function.EndLine)).ToList()
+            : [];
+        var rate = lines.Count > 0
+            ? Rate(lines.Count(l => l.IsCovered), lines.Count)
+            : function.HasCode && function.Hits > 0 ? "1" : "0";
+
+        xml.WriteStartElement("method");
+        xml.WriteAttributeString("name", XmlSafe(function.Name));
+        xml.WriteAttributeString("signature", "");
+        xml.WriteAttributeString("line-rate", rate);
+        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("complexity", "0");
+        WriteLines(xml, lines);
+        xml.WriteEndElement();
+    }
+
+    private static void WriteLines(XmlWriter xml, List<LineCoverage> lines)
+    {
+        xml.WriteStartElement("lines");
+        foreach (var line in lines)
+        {
+            xml.WriteStartElement("line");
+            xml.WriteAttributeString("number", Number(line.Line));
+            xml.WriteAttributeString("hits", Number(Math.Max(0, line.Hits)));
+            xml.WriteAttributeString("branch", "False");
+            xml.WriteEndElement();
+        }
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The deepest directory holding every path: "/" when absolute paths share nothing more, "." for relative ones that share nothing.</summary>
+    internal static string SourceRoot(IEnumerable<string> paths)
+    {
+        string[]? common = null;
+        foreach (var path in paths)
+        {
+            var directory = path.Split('/')[..^1];
+            if (common is null)
+            {
+                common = directory;
+                continue;
+            }
+            var shared = 0;
+            while (shared < common.Length && shared < directory.Length && common[shared] == directory[shared])
+            {
+                shared++;
+            }
+            common = common[..shared];
+        }
+        if (common is null)
+        {
+            return "/";
+        }
+        var root = string.Join('/', common);
+        return common.Length > 0 && common[0].Length == 0
+            ? (root.Length == 0 ? "/" : root)
+            : (root.Length == 0 ? "." : root);
+    }
+
+    internal static string RelativePath(string path, string sourceRoot) => sourceRoot switch
+    {
+        "." => path,
+        "/" => path[1..],
+        _ => path[(sourceRoot.Length + 1)..],
+    };
+
+    private static string ClassName(string relativePath)
+    {
+        var name = new StringBuilder(relativePath.Length);
+        foreach (var c in relativePath)
+        {
+            name.Append(c switch
+            {
+                '/' or '\\' => '.',
+                '$' or '<' or '>' or '`' => '_',
+                _ => c,
+            });
+        }
+        return name.ToString();
+    }
+
+    /// <summary>Covered over valid with at most four decimals; 1 for nothing to cover, as <see cref="CoverageReport.LineRate"/>.</summary>
+    internal static string Rate(int covered, int valid)
+    {
+        if (valid == 0 || covered >= valid)
+        {
+            return "1";
+        }
+        if (covered <= 0)
+        {
+            return "0";
+        }
+        var rate = Math.Round((double)covered / valid, 4, MidpointRounding.AwayFromZero);
+        rate = Math.Clamp(rate, 0.0001, 0.9999);
+        return rate.ToString("0.####", CultureInfo.InvariantCulture);
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string XmlSafe(string text)
+    {
+        StringBuilder? clean = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                clean?.Append(c).Append(text[i + 1]);
+                i++;
+            }
+            else if (XmlConvert.IsXmlChar(c))
+            {
+                clean?.Append(c);
+            }
+            else
+            {
+                clean ??= new StringBuilder(text.Length).Append(text, 0, i);
+                clean.Append('\uFFFD');
+            }
+        }
+        return clean?.ToString() ?? text;
+    }
+}

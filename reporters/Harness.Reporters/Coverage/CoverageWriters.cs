@@ -1,0 +1,28 @@
+namespace Harness.Reporters.Coverage;
+
+/// <summary>The coverage formats Harness writes, by the name a user gives on the command line or in settings.</summary>
+public static class CoverageWriters
+{
+    /// <summary>Every supported format name, lower case.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["cobertura", "lcov"];
+
+    /// <summary>The writer for <paramref name="format"/> (case-insensitive), or false when no writer has that name.</summary>
+    public static bool TryCreate(string format, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ICoverageWriter? writer)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        writer = format.Trim().ToLowerInvariant() switch
+        {
+            "lcov" => new LcovWriter(),
+            "cobertura" => new CoberturaWriter(),
+            _ => null,
+        };
+        return writer is not null;
+    }
+
+    /// <summary>The writer for <paramref name="format"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No writer has that name; the message lists the ones that exist.</exception>
+    public static ICoverageWriter Create(string format) =>
+        TryCreate(format, out var writer)
+            ? writer
+            : throw new ArgumentException($"unknown coverage format '{format}'; known formats: {string.Join(", ", Formats)}", nameof(format));
+}
