@@ -50,13 +50,19 @@ public sealed class SourceMap
     public IReadOnlyList<Function> Functions { get; }
 
     /// <summary>Reads the line tables and functions of an ELF file.</summary>
+    /// <param name="path">The ELF file.</param>
+    /// <param name="sourceFilter">
+    /// When given, only compilation units whose line table names at least one file it accepts are read
+    /// (their rows and functions, all files included); the others are skipped, which is most of a Rust
+    /// binary (std) when coverage is about the user's crate. Null reads everything.
+    /// </param>
     /// <exception cref="SymbolReadException">The file is missing, not ELF, truncated, has no debug information, or its DWARF is corrupt.</exception>
-    public static SourceMap Load(string path)
+    public static SourceMap Load(string path, Func<string, bool>? sourceFilter = null)
     {
         using var image = ElfImage.Open(path);
         try
         {
-            return Read(image);
+            return Read(image, sourceFilter);
         }
         catch (MalformedException e)
         {
@@ -177,7 +183,7 @@ public sealed class SourceMap
         return found;
     }
 
-    private static SourceMap Read(ElfImage image)
+    private static SourceMap Read(ElfImage image, Func<string, bool>? sourceFilter)
     {
         var sections = new DebugSections(image);
         if (sections.Line.IsEmpty && sections.Info.IsEmpty)
@@ -197,11 +203,36 @@ public sealed class SourceMap
             return false;
         }
 
-        var info = InfoReader.Read(sections, IsCode);
         var files = new FileTable();
+        Func<UnitInfo, bool>? keepUnit = null;
+        if (sourceFilter is not null)
+        {
+            var verdicts = new Dictionary<int, bool>();
+            keepUnit = unit => unit.StmtList is { } offset && offset < (ulong)sections.Line.Length && WantsProgram((int)offset, unit.CompDir);
+            bool WantsProgram(int offset, string? compDir)
+            {
+                foreach (var id in LineProgram.Read(sections, offset, compDir, files, IsCode, rows: null).FileIds)
+                {
+                    if (id < 0)
+                    {
+                        continue;
+                    }
+                    if (!verdicts.TryGetValue(id, out var wanted))
+                    {
+                        verdicts[id] = wanted = sourceFilter(files.Paths[id]);
+                    }
+                    if (wanted)
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+        var info = InfoReader.Read(sections, IsCode, keepUnit);
         // Real line programs spend 8–12 bytes a row.
-        var rows = new List<LineRow>(capacity: Math.Max(16, sections.Line.Length / 8));
-        var fileIdsByProgram = ReadLinePrograms(sections, info, files, IsCode, rows);
+        var rows = new List<LineRow>(capacity: sourceFilter is null ? Math.Max(16, sections.Line.Length / 8) : 4096);
+        var fileIdsByProgram = ReadLinePrograms(sections, info, files, IsCode, rows, selective: sourceFilter is not null);
 
         int FileOf(int unit, uint index)
         {
@@ -219,21 +250,23 @@ public sealed class SourceMap
         return new SourceMap(image.Path, [.. files.Paths], SortByAddress(rows), functions);
     }
 
-    private static Dictionary<ulong, int[]> ReadLinePrograms(DebugSections sections, InfoReader info, FileTable files, Func<ulong, bool> isCode, List<LineRow> rows)
+    private static Dictionary<ulong, int[]> ReadLinePrograms(
+        DebugSections sections, InfoReader info, FileTable files, Func<ulong, bool> isCode, List<LineRow> rows, bool selective)
     {
         var compDirs = new Dictionary<ulong, string?>();
         foreach (var unit in info.Units)
         {
-            if (unit.StmtList is { } offset)
+            if (unit.StmtList is { } offset && !unit.Skipped)
             {
                 compDirs.TryAdd(offset, unit.CompDir);
             }
         }
         var result = new Dictionary<ulong, int[]>();
         // Programs in section order, as readelf decodes them; then any a unit points into the middle of.
+        // A selective load reads only the programs of the units it kept.
         long position = 0;
         var length = sections.Line.Length;
-        while (position + 4 <= length)
+        while (!selective && position + 4 <= length)
         {
             var (next, ids) = LineProgram.Read(sections, (int)position, compDirs.GetValueOrDefault((ulong)position), files, isCode, rows);
             result[(ulong)position] = ids;

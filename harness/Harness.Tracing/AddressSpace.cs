@@ -147,6 +147,21 @@ internal sealed class AddressSpace : IDisposable
         }
     }
 
+    /// <summary>
+    /// A trap at a site we believe restored. In a fork child that can be stale: the parent may have restored
+    /// the site between the fork and our handling of the FORK event, while the child kept the int3. Put the
+    /// original byte back if an int3 is still there, so the rewound thread does not trap forever.
+    /// </summary>
+    public void RepairIfStillTrapping(ulong address, int tid)
+    {
+        ref var site = ref CollectionsMarshal.GetValueRefOrNullRef(_sites, address);
+        Span<byte> current = stackalloc byte[1];
+        if (!Unsafe.IsNullRef(ref site) && Memory.TryRead(address, current, tid) && current[0] == Int3)
+        {
+            Memory.WriteByte(address, site.Original, tid);
+        }
+    }
+
     public void Dispose() => Memory.Dispose();
 
     private void Restore(ulong address, ref Site site, int tid)

@@ -422,6 +422,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                     return false;
                 }
                 _traps++;
+                task.Space.RepairIfStillTrapping(rip - 1, tid);
                 PokeUser(tid, Ptrace.RipOffset, (long)(rip - 1));
                 Resume(tid, 0);
                 return true;

@@ -59,7 +59,7 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         SourceMap map;
         try
         {
-            map = SourceMap.Load(imagePath);
+            map = SourceMap.Load(imagePath, selection.IsSelected);
         }
         catch (SymbolReadException e)
         {

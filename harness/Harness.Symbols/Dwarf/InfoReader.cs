@@ -21,6 +21,9 @@ internal sealed class UnitInfo
     public ulong AddrBase { get; set; }
 
     public ulong RnglistsBase { get; set; }
+
+    /// <summary>True when the unit's DIEs were not read (nothing in it was wanted).</summary>
+    public bool Skipped { get; set; }
 }
 
 /// <summary>
@@ -80,6 +83,7 @@ internal sealed class InfoReader
     private readonly List<AddressRange> _ranges;
     private readonly List<AddressRange> _scratch = [];
     private readonly List<ulong> _offsets;
+    private Func<UnitInfo, bool>? _keepUnit;
 
     private InfoReader(DebugSections sections, Func<ulong, bool> isCode)
     {
@@ -110,9 +114,12 @@ internal sealed class InfoReader
         return index >= 0 ? index : -1;
     }
 
-    public static InfoReader Read(DebugSections sections, Func<ulong, bool> isCode)
+    /// <param name="sections">The file's debug sections.</param>
+    /// <param name="isCode">Whether an address lies in executable code (dropped functions do not).</param>
+    /// <param name="keepUnit">Decides from a unit's root attributes whether its DIEs are read at all; null keeps every unit.</param>
+    public static InfoReader Read(DebugSections sections, Func<ulong, bool> isCode, Func<UnitInfo, bool>? keepUnit = null)
     {
-        var reader = new InfoReader(sections, isCode);
+        var reader = new InfoReader(sections, isCode) { _keepUnit = keepUnit };
         var info = sections.Info.Span;
         long offset = 0;
         while (offset + 4 <= info.Length)
@@ -234,6 +241,11 @@ internal sealed class InfoReader
             {
                 isRoot = false;
                 ReadUnitAttributes(unit, values);
+                if (_keepUnit is not null && !_keepUnit(unit))
+                {
+                    unit.Skipped = true;
+                    return;
+                }
                 Push(ref depth, scopes, abbreviation.HasChildren, -1);
                 continue;
             }

@@ -12,9 +12,10 @@ internal static class LineProgram
     /// <param name="files">Interns resolved paths.</param>
     /// <param name="isCode">Says whether an address lies in executable code; sequences starting elsewhere are dropped.</param>
     /// <param name="rows">Receives the rows of kept sequences.</param>
+    /// <param name="rows">Receives the rows of kept sequences; null reads the header (directories and files) only.</param>
     /// <returns>The offset of the next program, and the program's file indices mapped to <paramref name="files"/> ids.</returns>
     public static (long Next, int[] FileIds) Read(
-        DebugSections sections, int offset, string? compDir, FileTable files, Func<ulong, bool> isCode, List<LineRow> rows)
+        DebugSections sections, int offset, string? compDir, FileTable files, Func<ulong, bool> isCode, List<LineRow>? rows)
     {
         var reader = new DwarfReader(sections.Line.Span, offset);
         var unitLength = reader.ReadInitialLength(out var is64);
@@ -76,6 +77,10 @@ internal static class LineProgram
             ReadV4Tables(ref unit, compDir, files, fileIds);
         }
 
+        if (rows is null)
+        {
+            return (end, fileIds.ToArray());
+        }
         unit.Seek(programStart);
         RunStateMachine(ref unit, version, addressSize, minInstructionLength, maxOpsPerInstruction, defaultIsStmt,
             lineBase, lineRange, opcodeBase, standardLengths, compDir, files, fileIds, isCode, rows);
