@@ -16,9 +16,11 @@ namespace Harness.Reporters.Coverage;
 /// Tabs, newlines and carriage returns are kept, written as character references so they survive parsing.</para>
 /// <para><c>sources</c> holds the deepest directory common to all files and each <c>filename</c> is relative to it,
 /// as coverlet does; consumers (ReportGenerator, GitLab, Azure DevOps) join the two.</para>
-/// <para>Class names are the relative path with separators turned into dots, because ReportGenerator reads a
-/// <c>/</c> in a class name as a nested-class separator and drops classes whose name holds <c>$</c> or <c>&lt;</c>
-/// as compiler-generated: those characters (and <c>&gt;</c>, <c>`</c>) become <c>_</c> in class names only.</para>
+/// <para>Class names are the relative path with separators turned into dots, and <c>$ &lt; &gt; `</c> turned into
+/// <c>_</c> (in class names only): ReportGenerator 5.6 reads <c>/</c> and <c>$</c> as nested-class separators and
+/// folds the file into the class named by what comes before (<c>calc/src/lib.rs</c> would be shown as class
+/// <c>calc</c>), and rewrites names with <c>&lt;…&gt;</c> or <c>`N</c> as .NET generics (older versions dropped
+/// them). Dots keep one class per file and a readable name.</para>
 /// <para>There is no branch data yet: branch rates and counts are 0. Rates have at most four decimals and never
 /// round to 0 or 1 unless they are exactly that, so "1" always means every line ran.</para>
 /// </remarks>
@@ -152,7 +154,8 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteEndElement();
     }
 
-    /// <summary>The deepest directory holding every path: "/" when absolute paths share nothing more, "." for relative ones that share nothing.</summary>
+    // The deepest directory holding every path, compared by segment: "/" when absolute paths share nothing more
+    // (and for no paths at all), "." when relative ones share nothing, so that joining it to a filename gives the path back.
     internal static string SourceRoot(IEnumerable<string> paths)
     {
         string[]? common = null;
@@ -203,7 +206,8 @@ public sealed class CoberturaWriter : ICoverageWriter
         return name.ToString();
     }
 
-    /// <summary>Covered over valid with at most four decimals; 1 for nothing to cover, as <see cref="CoverageReport.LineRate"/>.</summary>
+    // Four decimals like coverlet's; 1 for nothing to cover, as CoverageReport.LineRate says. Clamped so that
+    // 19999 of 20000 lines is 0.9999, not a "1" that claims every line ran (and 1 of 20000 is not "0").
     internal static string Rate(int covered, int valid)
     {
         if (valid == 0 || covered >= valid)
