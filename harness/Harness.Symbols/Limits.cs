@@ -7,7 +7,19 @@ namespace Harness.Symbols;
 internal static class Limits
 {
     /// <summary>Largest decompressed debug section we accept (real ones are tens of MB).</summary>
-    public const long MaxDecompressedSection = 1L << 31;
+    public const long MaxDecompressedSection = int.MaxValue;
+
+    /// <summary>Inflated size over compressed size beyond which a section is a bomb (debug sections manage 3–20×).</summary>
+    public const long MaxCompressionRatio = 64;
+
+    /// <summary>Small sections may compress better than the ratio allows; below this size we do not ask.</summary>
+    public const long MinDecompressedLimit = 16L << 20;
+
+    /// <summary>
+    /// Upper bound on list capacities reserved from a section's size before its content proves it: a hostile
+    /// size must not reserve gigabytes. Real lists grow past it by doubling.
+    /// </summary>
+    public const int MaxReservedEntries = 1 << 20;
 
     /// <summary>Chains of DW_AT_specification / DW_AT_abstract_origin longer than this are cycles.</summary>
     public const int MaxReferenceHops = 16;

@@ -64,11 +64,15 @@ public sealed class SourceMap
         {
             return Read(image, sourceFilter);
         }
+        catch (SymbolReadException)
+        {
+            throw;
+        }
         catch (MalformedException e)
         {
             throw new SymbolReadException(path, e.Message, e);
         }
-        catch (Exception e) when (e is OverflowException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception e) when (e is OverflowException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or OutOfMemoryException)
         {
             // A defect of ours, met on input we failed to check: still the file's fault, still one line.
             throw new SymbolReadException(path, $"corrupt debug information ({e.GetType().Name}: {e.Message})", e);
@@ -231,7 +235,7 @@ public sealed class SourceMap
         }
         var info = InfoReader.Read(sections, IsCode, keepUnit);
         // Real line programs spend 8–12 bytes a row.
-        var rows = new List<LineRow>(capacity: sourceFilter is null ? Math.Max(16, sections.Line.Length / 8) : 4096);
+        var rows = new List<LineRow>(capacity: sourceFilter is null ? Math.Clamp(sections.Line.Length / 8, 16, Limits.MaxReservedEntries) : 4096);
         var fileIdsByProgram = ReadLinePrograms(sections, info, files, IsCode, rows, selective: sourceFilter is not null);
 
         int FileOf(int unit, uint index)

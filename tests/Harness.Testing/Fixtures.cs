@@ -208,8 +208,9 @@ public sealed record RustBuild(RustFlavour Flavour, string SourceDirectory, stri
     /// <summary>A binary target (not its test harness).</summary>
     public string Binary(string name) => Find(a => !a.IsTest && a.Kind == "bin" && a.Target == name, $"binary {name}");
 
-    /// <summary>A cdylib's shared object.</summary>
-    public string SharedLibrary(string target) => Find(a => a.Kind == "cdylib" && a.Target == target, $"cdylib {target}");
+    /// <summary>A cdylib's shared object (not the libtest executable cargo also builds from the same target).</summary>
+    public string SharedLibrary(string target) =>
+        Find(a => a.Kind == "cdylib" && !a.IsTest && a.Target == target && a.Path.EndsWith(".so", StringComparison.Ordinal), $"cdylib {target}");
 
     private string Find(Func<RustArtifact, bool> match, string what) =>
         Artifacts.FirstOrDefault(match)?.Path ?? throw new FileNotFoundException($"{what} not among the artifacts of fixtures/rust ({Flavour})");

@@ -90,7 +90,7 @@ internal sealed class InfoReader
         _sections = sections;
         _isCode = isCode;
         // About one kept DIE per 20 bytes of .debug_info in real binaries: size once rather than double big lists.
-        var expected = Math.Max(64, sections.Info.Length / 18);
+        var expected = Math.Clamp(sections.Info.Length / 18, 64, Limits.MaxReservedEntries);
         Records = new List<DieRecord>(expected);
         _offsets = new List<ulong>(expected);
         _ranges = new List<AddressRange>(expected / 2);

@@ -76,7 +76,7 @@ internal sealed unsafe class ElfImage : IDisposable
             info = new FileInfo(path);
             if (!info.Exists)
             {
-                throw new SymbolReadException(path, "no such file");
+                throw new SymbolReadException(path, Directory.Exists(path) ? "is a directory, not an ELF file" : "no such file");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -87,9 +87,11 @@ internal sealed unsafe class ElfImage : IDisposable
         {
             throw new SymbolReadException(path, $"file is {info.Length} bytes; files over 2 GiB are not supported");
         }
-        if (info.Length < 16)
+        if (info.Length < sizeof(Elf32Ehdr))
         {
-            throw new SymbolReadException(path, "not an ELF file (too short to hold an ELF header)");
+            throw new SymbolReadException(path, StartsWithElfMagic(path)
+                ? $"truncated ELF file ({info.Length} bytes: too short for the ELF header)"
+                : $"not an ELF file ({info.Length} bytes: too short to hold an ELF header)");
         }
 
         MemoryMappedFile? file = null;
@@ -106,12 +108,7 @@ internal sealed unsafe class ElfImage : IDisposable
             image.ReadHeaders();
             return image;
         }
-        catch (MalformedException e)
-        {
-            image?.Dispose();
-            throw new SymbolReadException(path, e.Message, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             image?.Dispose();
             if (image is null)
@@ -119,7 +116,26 @@ internal sealed unsafe class ElfImage : IDisposable
                 view?.Dispose();
                 file?.Dispose();
             }
-            throw new SymbolReadException(path, e.Message, e);
+            throw e switch
+            {
+                MalformedException or IOException or UnauthorizedAccessException => new SymbolReadException(path, e.Message, e),
+                // A defect of ours on input we failed to check: still this file's fault, still one line.
+                _ => new SymbolReadException(path, $"not a valid ELF file ({e.GetType().Name}: {e.Message})", e),
+            };
+        }
+    }
+
+    private static bool StartsWithElfMagic(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[4];
+            return file.Read(magic) == 4 && magic.SequenceEqual((ReadOnlySpan<byte>)[0x7f, (byte)'E', (byte)'L', (byte)'F']);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -179,7 +195,12 @@ internal sealed unsafe class ElfImage : IDisposable
         Is64 = ident.Class == 2;
         FileType = ident.Type;
         Machine = ident.Machine;
-        if (FileType is not (EtRel or EtExec or EtDyn))
+        if (FileType == EtRel)
+        {
+            // Its debug sections need relocations applied before any address or string offset means anything.
+            throw new MalformedException("a relocatable object file (.o): link it into an executable or shared library first");
+        }
+        if (FileType is not (EtExec or EtDyn))
         {
             throw new MalformedException(FileType == 4 ? "a core dump has no line tables" : $"unsupported ELF file type {FileType}");
         }
@@ -370,33 +391,30 @@ internal sealed unsafe class ElfImage : IDisposable
 
     private static byte[] Decompress(string name, ReadOnlyMemory<byte> payload, ulong declaredSize, Func<Stream, Stream> open)
     {
-        if (declaredSize > Limits.MaxDecompressedSection)
+        // Real debug sections compress 3–20×; a header claiming far more is a decompression bomb. Check the
+        // claim before allocating, then inflate straight into a buffer of exactly that size.
+        var limit = Math.Min(Limits.MaxDecompressedSection, Math.Max(Limits.MinDecompressedLimit, (long)payload.Length * Limits.MaxCompressionRatio));
+        if (declaredSize > (ulong)limit)
         {
-            throw new MalformedException($"compressed section {name} claims {declaredSize} bytes uncompressed, more than the {Limits.MaxDecompressedSection} accepted");
+            throw new MalformedException($"compressed section {name} claims {declaredSize} bytes from {payload.Length}: more than the {limit} accepted (a decompression bomb?)");
         }
-        // Never allocate what the header claims before the data proves it: grow with what really inflates.
+        var output = new byte[declaredSize];
         try
         {
             fixed (byte* p = payload.Span)
             {
                 using var input = new UnmanagedMemoryStream(p, payload.Length);
                 using var inflater = open(input);
-                var output = new MemoryStream(capacity: (int)Math.Min(declaredSize, (ulong)payload.Length * 8 + 4096));
-                var buffer = new byte[81920];
-                int read;
-                while ((read = inflater.Read(buffer, 0, buffer.Length)) > 0)
+                var read = inflater.ReadAtLeast(output, output.Length, throwOnEndOfStream: false);
+                if (read != output.Length)
                 {
-                    if ((ulong)output.Length + (ulong)read > declaredSize)
-                    {
-                        throw new MalformedException($"compressed section {name} inflates past its declared size of {declaredSize} bytes");
-                    }
-                    output.Write(buffer, 0, read);
+                    throw new MalformedException($"compressed section {name} inflates to {read} bytes, its header says {declaredSize}");
                 }
-                if ((ulong)output.Length != declaredSize)
+                if (inflater.ReadByte() >= 0)
                 {
-                    throw new MalformedException($"compressed section {name} inflates to {output.Length} bytes, its header says {declaredSize}");
+                    throw new MalformedException($"compressed section {name} inflates past its declared size of {declaredSize} bytes");
                 }
-                return output.Length == output.Capacity ? output.GetBuffer() : output.ToArray();
+                return output;
             }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ZstdSharp.ZstdException)
