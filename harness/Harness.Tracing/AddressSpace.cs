@@ -102,6 +102,10 @@ internal sealed class AddressSpace : IDisposable
         {
             throw new TracerException($"cannot read process {Pid} memory at 0x{address:x}");
         }
+        if (original[0] == Int3)
+        {
+            return;
+        }
         Memory.WriteByte(address, Int3, tid);
         _sites[address] = new Site { Original = original[0], Inserted = true, Probe = -1 };
     }
@@ -212,6 +216,11 @@ internal sealed class AddressSpace : IDisposable
                 }
                 var offset = (int)(runtime - first);
                 var original = _sites.TryGetValue(runtime, out existing) ? existing.Original : span[offset];
+                if (original == Int3)
+                {
+                    // The program's own int3 (a debug trap in its code): its SIGTRAP must reach it, so no site here.
+                    continue;
+                }
                 span[offset] = Int3;
                 _sites[runtime] = new Site { Original = original, Inserted = true, Image = probes, Probe = probe };
                 InsertedCount++;
@@ -231,7 +240,7 @@ internal sealed class AddressSpace : IDisposable
         for (var i = start; i < end; i++)
         {
             var (runtime, probe) = order[i];
-            if (_sites.ContainsKey(runtime) || !Memory.TryRead(runtime, one, tid))
+            if (_sites.ContainsKey(runtime) || !Memory.TryRead(runtime, one, tid) || one[0] == Int3)
             {
                 continue;
             }

@@ -96,6 +96,11 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         }
         try
         {
+            if (_stop != StopReason.None)
+            {
+                // Cancelled or timed out before we could even seize: the program never runs.
+                throw new OperationCanceledException();
+            }
             Launcher.WaitUntilStopped(_root, TimeSpan.FromSeconds(10));
             const int Options = Ptrace.OptionTraceClone | Ptrace.OptionTraceFork | Ptrace.OptionTraceVFork | Ptrace.OptionTraceExec | Ptrace.OptionExitKill;
             _seizeToExec.Start();
@@ -104,15 +109,24 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                 throw new TracerException($"cannot trace {options.Program}: ptrace(PTRACE_SEIZE) failed: {LastError()} (is another tracer attached, or ptrace restricted by kernel.yama.ptrace_scope?)");
             }
         }
-        catch
+        catch (Exception e)
         {
             LibC.Kill(_root, Signals.SigKill);
             LibC.WaitPid(_root, out _, Ptrace.WaitAll | Ptrace.WaitNoThread);
+            if (_stop != StopReason.None && e is OperationCanceledException or TracerException)
+            {
+                // A stop that raced with start-up (the shell killed before it stopped itself) is not a failure.
+                return;
+            }
             throw;
         }
         var space = new AddressSpace(_root);
         _tasks[_root] = new TracedTask(_root, _root, space);
         _processes = _threads = 1;
+        if (_stop != StopReason.None)
+        {
+            KillAll();
+        }
         LibC.Kill(_root, Signals.SigCont);
         Loop();
     }

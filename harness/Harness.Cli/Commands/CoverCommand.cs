@@ -51,6 +51,16 @@ internal static class CoverCommand
             Console.Error.WriteLine("harness: --timeout must be a positive number of seconds");
             return 2;
         }
+        try
+        {
+            // Before the run: a report that cannot be written should not cost a whole run to find out.
+            Directory.CreateDirectory(outputDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"harness: {outputDirectory}: cannot create the output directory: {e.Message}");
+            return 2;
+        }
         var planner = new CoveragePlanner(new SourceSelection(includes, excludes));
         var options = new LaunchOptions(program, command[1..])
         {
@@ -77,12 +87,20 @@ internal static class CoverCommand
             Console.Error.WriteLine($"harness: warning: {warning}");
         }
         var report = planner.Report(result.Images);
-        Directory.CreateDirectory(outputDirectory);
         foreach (var format in new[] { "lcov", "cobertura" })
         {
             var writer = CoverageWriters.Create(format);
-            using var file = File.Create(Path.Combine(outputDirectory, writer.DefaultFileName));
-            writer.Write(report, file);
+            var path = Path.Combine(outputDirectory, writer.DefaultFileName);
+            try
+            {
+                using var file = File.Create(path);
+                writer.Write(report, file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"harness: {path}: cannot write the report: {e.Message}");
+                return 2;
+            }
         }
 
         var ending = result switch

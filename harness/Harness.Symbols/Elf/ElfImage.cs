@@ -74,6 +74,11 @@ internal sealed unsafe class ElfImage : IDisposable
         try
         {
             info = new FileInfo(path);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+            {
+                // Versioned sonames (libfoo.so.1 -> libfoo.so.1.2.3) are links: size and read the file itself.
+                info = target;
+            }
             if (!info.Exists)
             {
                 throw new SymbolReadException(path, Directory.Exists(path) ? "is a directory, not an ELF file" : "no such file");
@@ -99,7 +104,7 @@ internal sealed unsafe class ElfImage : IDisposable
         ElfImage? image = null;
         try
         {
-            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            file = MemoryMappedFile.CreateFromFile(info.FullName, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
             view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
