@@ -39,10 +39,16 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
                 calls.Add((owner, new InlinedCall(QualifiedName(i), Ranges(record), fileOf(record.Unit, record.File), record.Line, depth)));
             }
         }
-        calls.Sort(static (a, b) =>
-            a.Owner != b.Owner ? a.Owner.CompareTo(b.Owner)
-            : a.Call.Depth != b.Call.Depth ? a.Call.Depth.CompareTo(b.Call.Depth)
-            : a.Call.Ranges[0].Start.CompareTo(b.Call.Ranges[0].Start));
+        // DIEs come in pre-order, so one function's inlined calls are already together, outermost first.
+        // Only a function nested in another's DIE (a local class's method) can interleave: then sort, stably.
+        for (var i = 1; i < calls.Count; i++)
+        {
+            if (calls[i].Owner < calls[i - 1].Owner)
+            {
+                calls = [.. calls.OrderBy(c => c.Owner)];
+                break;
+            }
+        }
         var inlines = new Dictionary<int, InlinedCall[]>();
         for (var start = 0; start < calls.Count;)
         {
