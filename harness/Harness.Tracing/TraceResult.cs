@@ -20,4 +20,10 @@ public sealed record TraceResult(
 }
 
 /// <summary>Counters of one traced run.</summary>
-public sealed record TraceStatistics(int Processes, int Threads, long Traps, long BreakpointsInserted, TimeSpan SeizeToExec);
+/// <param name="Processes">Processes traced (the program, its forks and execs).</param>
+/// <param name="Threads">Threads traced, all processes together.</param>
+/// <param name="Traps">Breakpoint traps handled (one-shot probes and the dynamic linker's rendezvous).</param>
+/// <param name="BreakpointsInserted">Breakpoints written into tracees.</param>
+/// <param name="SeizeToExec">From PTRACE_SEIZE to the program's exec: the cost of the launch recipe.</param>
+/// <param name="HandlingTime">Time the tracer spent handling stops (the rest of a trap's cost is the kernel's).</param>
+public sealed record TraceStatistics(int Processes, int Threads, long Traps, long BreakpointsInserted, TimeSpan SeizeToExec, TimeSpan HandlingTime);

@@ -86,6 +86,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private long _traps;
     private long _inserted;
     private readonly Stopwatch _seizeToExec = new();
+    private long _handlingTicks;
 
     public void Run()
     {
@@ -156,7 +157,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         _stop == StopReason.Timeout,
         _stop == StopReason.Cancel,
         [.. _images.Values.OfType<ImageProbes>()],
-        new TraceStatistics(_processes, _threads, _traps, _inserted, _seizeToExec.Elapsed));
+        new TraceStatistics(_processes, _threads, _traps, _inserted, _seizeToExec.Elapsed, Stopwatch.GetElapsedTime(0, _handlingTicks)));
 
     private void KillAll()
     {
@@ -187,6 +188,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                 }
                 throw new TracerException($"waitpid failed: {LibC.ErrorText(errno)}");
             }
+            var started = Stopwatch.GetTimestamp();
             var status = new WaitStatus(raw);
             if (status.Exited || status.Signaled)
             {
@@ -196,6 +198,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
             {
                 OnStop(tid, status);
             }
+            _handlingTicks += Stopwatch.GetTimestamp() - started;
         }
         foreach (var space in _tasks.Values.Select(t => t.Space).Distinct())
         {

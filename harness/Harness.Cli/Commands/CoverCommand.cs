@@ -19,6 +19,7 @@ internal static class CoverCommand
         var include = new Option<string[]>("--include") { Description = "Glob of source files to cover (repeatable); replaces the default selection.", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of source files to leave out (repeatable)." };
         var timeout = new Option<double?>("--timeout") { Description = "Kill the program's whole process tree after this many seconds; coverage so far is kept." };
+        var verbose = new Option<bool>("--verbose") { Description = "Also print the tracer's counters (processes, threads, breakpoints, traps, timings)." };
         var command = new Argument<string[]>("PROGRAM") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
         var cover = new Command("cover", "Run a program under breakpoint line coverage and write LCOV and Cobertura reports.")
         {
@@ -26,6 +27,7 @@ internal static class CoverCommand
             include,
             exclude,
             timeout,
+            verbose,
             command,
         };
         cover.SetAction((result, cancellation) => Task.FromResult(Run(
@@ -34,12 +36,14 @@ internal static class CoverCommand
             result.GetValue(include) ?? [],
             result.GetValue(exclude) ?? [],
             result.GetValue(timeout),
+            result.GetValue(verbose),
             cancellation)));
         return cover;
     }
 
-    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, CancellationToken cancellation)
+    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, bool verbose, CancellationToken cancellation)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var program = ResolveProgram(command[0]);
         if (program is null)
         {
@@ -86,6 +90,7 @@ internal static class CoverCommand
         {
             Console.Error.WriteLine($"harness: warning: {warning}");
         }
+        var traced = clock.Elapsed;
         var report = planner.Report(result.Images);
         foreach (var format in new[] { "lcov", "cobertura" })
         {
@@ -113,7 +118,14 @@ internal static class CoverCommand
         };
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files; {Path.GetFileName(program)}: {ending}; reports in {outputDirectory}"));
-        return result.TimedOut || result.Cancelled ? 128 + 9 : result.ShellStatus;
+        if (verbose)
+        {
+            var stats = result.Statistics;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"harness: {stats.Processes} processes, {stats.Threads} threads, {stats.BreakpointsInserted} breakpoints, {stats.Traps} traps; seize to exec {stats.SeizeToExec.TotalMilliseconds:F1} ms, handling stops {stats.HandlingTime.TotalMilliseconds:F0} ms, traced run {traced.TotalMilliseconds:F0} ms, reports {(clock.Elapsed - traced).TotalMilliseconds:F0} ms"));
+        }
+        // Killed by us: 137 (SIGKILL) after a timeout, 130 (SIGINT) when interrupted, as a shell reports them.
+        return result.TimedOut ? 128 + 9 : result.Cancelled ? 128 + 2 : result.ShellStatus;
     }
 
     /// <summary>The program as a path: as given when it contains a '/', else looked up on PATH like execvp.</summary>
