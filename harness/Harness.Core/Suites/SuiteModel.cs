@@ -1,0 +1,64 @@
+namespace Harness.Core.Suites;
+
+/// <summary>The test framework a binary speaks, which decides how it is listed and run.</summary>
+public enum TestFramework
+{
+    /// <summary>Rust's libtest (<c>cargo test</c> binaries).</summary>
+    LibTest,
+
+    /// <summary>GoogleTest.</summary>
+    GoogleTest,
+
+    /// <summary>Catch2 v2.</summary>
+    Catch2,
+
+    /// <summary>Any other executable: one test, passed when it exits 0 (CTest's model).</summary>
+    Plain,
+}
+
+/// <summary>
+/// One executable that holds tests, with everything needed to run it as its build system would.
+/// </summary>
+/// <param name="Path">Absolute path of the executable.</param>
+/// <param name="Suite">The suite it belongs to (e.g. <c>rust</c>, <c>cpp-gtest</c>): the first part of test names.</param>
+/// <param name="BinaryId">A stable id within the suite, never a build hash: for cargo <c>calc.lib</c>,
+/// <c>calc.test.integration</c>; for CTest the test's name; for a direct binary its file name.</param>
+/// <param name="Framework">How to list and run it.</param>
+/// <param name="WorkingDirectory">Where it runs (cargo: the package's manifest dir; CTest: WORKING_DIRECTORY or the build dir).</param>
+/// <param name="Environment">Variables set on top of harness's environment (cargo's CARGO_*; CTest's ENVIRONMENT).</param>
+/// <param name="Arguments">Fixed arguments before any framework arguments (a CTest command's own arguments).</param>
+/// <param name="Timeout">A per-test timeout the build system declared (CTest TIMEOUT), if any.</param>
+/// <param name="Labels">Labels the build system declared (CTest LABELS).</param>
+public sealed record TestBinary(
+    string Path,
+    string Suite,
+    string BinaryId,
+    TestFramework Framework,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<string> Arguments,
+    TimeSpan? Timeout,
+    IReadOnlyList<string> Labels);
+
+/// <summary>A trait of a test (module, gtest parameter, Catch2 tag, ignored/disabled), as in a test explorer.</summary>
+public readonly record struct TestTrait(string Name, string Value);
+
+/// <summary>One test, known by a stable name.</summary>
+/// <param name="FullyQualifiedName">Dotted <c>&lt;suite&gt;.&lt;binary id&gt;.&lt;path&gt;</c>, e.g.
+/// <c>rust.calc.lib.tests.nested.case</c>; stable across rebuilds.</param>
+/// <param name="DisplayName">The name as the framework prints it (<c>tests::nested::case</c>, <c>Suite.Name/0</c>).</param>
+/// <param name="FrameworkName">The exact name to hand back to the framework to run this test alone.</param>
+/// <param name="Binary">The executable holding it.</param>
+/// <param name="SourceFile">Absolute path of the file where the test is written, when known.</param>
+/// <param name="SourceLine">Its line, when known.</param>
+/// <param name="Traits">Module/suite, parameters, tags, ignored/disabled.</param>
+/// <param name="IsIgnored">Ignored (<c>#[ignore]</c>), disabled (<c>DISABLED_</c>) or hidden (Catch2 <c>[.]</c>): listed, not run by default.</param>
+public sealed record TestCase(
+    string FullyQualifiedName,
+    string DisplayName,
+    string FrameworkName,
+    TestBinary Binary,
+    string? SourceFile,
+    int? SourceLine,
+    IReadOnlyList<TestTrait> Traits,
+    bool IsIgnored);
