@@ -174,6 +174,14 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     {
         while (_tasks.Count > 0 || _unclaimed.Count > 0)
         {
+            if (_tasks.Count == 0)
+            {
+                // New tasks whose parent died before reporting them: nobody will claim them. Kill, then reap.
+                foreach (var orphan in _unclaimed)
+                {
+                    LibC.Kill(orphan, Signals.SigKill);
+                }
+            }
             var tid = LibC.WaitPid(-1, out var raw, Ptrace.WaitAll | Ptrace.WaitNoThread);
             if (tid == -1)
             {
