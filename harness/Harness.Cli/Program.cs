@@ -6,5 +6,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     SymbolCommands.Lines(),
     SymbolCommands.Functions(),
     CoverCommand.Create(),
+    ListCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,27 @@
+namespace Harness.Core.Suites.Frameworks;
+
+/// <summary>Asks one kind of test binary which tests it holds.</summary>
+public interface ITestLister
+{
+    /// <summary>Runs <paramref name="binary"/>'s own listing and returns its tests, each with a stable, unique name.</summary>
+    /// <exception cref="TestListingException">The binary could not be started, failed, timed out or printed something unparseable.</exception>
+    IReadOnlyList<TestCase> List(TestBinary binary);
+}
+
+/// <summary>Picks the lister for a binary's <see cref="TestFramework"/>.</summary>
+public static class TestLister
+{
+    /// <summary>The lister that speaks <paramref name="framework"/>.</summary>
+    public static ITestLister For(TestFramework framework) => framework switch
+    {
+        TestFramework.LibTest => new LibTestLister(),
+        TestFramework.GoogleTest => new GoogleTestLister(),
+        TestFramework.Catch2 => new Catch2Lister(),
+        TestFramework.Plain => new PlainLister(),
+        _ => throw new ArgumentOutOfRangeException(nameof(framework), framework, "unknown test framework"),
+    };
+
+    /// <summary>Lists the tests of <paramref name="binary"/> with the lister of its framework.</summary>
+    /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
+    public static IReadOnlyList<TestCase> List(TestBinary binary) => For(binary.Framework).List(binary);
+}

@@ -1,0 +1,21 @@
+namespace Harness.Core.Suites.Frameworks;
+
+/// <summary>
+/// A binary without a test framework is one test that passes when it exits 0 (CTest's model). Nothing is
+/// run: its name is the binary's own, <c>&lt;suite&gt;.&lt;binary id&gt;</c>, and there is no framework name to select.
+/// </summary>
+public sealed class PlainLister : ITestLister
+{
+    public IReadOnlyList<TestCase> List(TestBinary binary) =>
+    [
+        new TestCase(
+            FullyQualifiedName: $"{binary.Suite}.{binary.BinaryId}",
+            DisplayName: binary.BinaryId,
+            FrameworkName: "",
+            Binary: binary,
+            SourceFile: null,
+            SourceLine: null,
+            Traits: [],
+            IsIgnored: false),
+    ];
+}

@@ -1,0 +1,86 @@
+using Harness.Core.Suites;
+using Harness.Core.Suites.Frameworks;
+
+namespace Harness.Core.Tests.Frameworks;
+
+/// <summary>Dispatch, the plain lister, and how listing fails.</summary>
+public sealed class TestListerTests
+{
+    [Theory]
+    [InlineData(TestFramework.LibTest, typeof(LibTestLister))]
+    [InlineData(TestFramework.GoogleTest, typeof(GoogleTestLister))]
+    [InlineData(TestFramework.Catch2, typeof(Catch2Lister))]
+    [InlineData(TestFramework.Plain, typeof(PlainLister))]
+    public void For_EachFramework_ItsLister(TestFramework framework, Type expected) =>
+        Assert.IsType(expected, TestLister.For(framework));
+
+    [Fact]
+    public void List_PlainBinary_OneTestNamedAfterTheBinaryWithoutRunningIt()
+    {
+        var binary = FrameworkBinaries.Of("/nonexistent/c_pass", "c-ctest", "c_pass", TestFramework.Plain);
+
+        var test = Assert.Single(TestLister.List(binary));
+
+        Assert.Equal(new TestCase("c-ctest.c_pass", "c_pass", "", binary, null, null, [], false), test with { Traits = [] });
+        Assert.Empty(test.Traits);
+    }
+
+    [Fact]
+    public void List_PlainFixtureBinary_OneTest()
+    {
+        var build = Fixtures.CMake("c-ctest", CFlavour.O0);
+        var binary = FrameworkBinaries.Of(build.Output("test_pass"), "c-ctest", "c_pass", TestFramework.Plain, build.BuildDirectory, ["input.txt"]);
+
+        Assert.Equal(["c-ctest.c_pass"], TestLister.List(binary).Select(t => t.FullyQualifiedName));
+    }
+
+    [Fact]
+    public void List_MissingBinary_ListingExceptionNamingIt()
+    {
+        var binary = FrameworkBinaries.Of("/nonexistent/tests", "s", "tests", TestFramework.GoogleTest, "/");
+
+        var error = Assert.Throws<TestListingException>(() => TestLister.List(binary));
+
+        Assert.Contains("/nonexistent/tests", error.Message);
+        Assert.Contains("could not start", error.Message);
+    }
+
+    [Fact]
+    public void List_BinaryExitsNonZero_ListingExceptionWithExitCodeAndStderr()
+    {
+        var binary = FrameworkBinaries.Of("/bin/sh", "s", "broken", TestFramework.LibTest, "/",
+            ["-c", "echo 'error while loading shared libraries: libx.so' >&2; exit 127"]);
+
+        var error = Assert.Throws<TestListingException>(() => TestLister.List(binary));
+
+        Assert.Equal(127, error.ExitCode);
+        Assert.Contains("exit code 127", error.Message);
+        Assert.Contains("libx.so", error.Message);
+        Assert.Contains("/bin/sh", error.Message);
+    }
+
+    [Theory]
+    [InlineData(TestFramework.LibTest)]
+    [InlineData(TestFramework.Catch2)]
+    public void List_UnparseableOutput_ListingException(TestFramework framework)
+    {
+        var binary = FrameworkBinaries.Of("/bin/sh", "s", "odd", framework, "/", ["-c", "echo 'this is not a listing'"]);
+
+        var error = Assert.Throws<TestListingException>(() => TestLister.List(binary));
+
+        Assert.Contains("s.odd", error.Message);
+    }
+
+    [Fact]
+    public void List_EnvironmentAndWorkingDirectory_PassedToTheBinary()
+    {
+        using var directory = new TempDirectory("listing-cwd");
+        var binary = new TestBinary("/bin/sh", "s", "env", TestFramework.LibTest, directory.Path,
+            new Dictionary<string, string> { ["HARNESS_TEST_NAME"] = "from_env" },
+            ["-c", "echo \"$HARNESS_TEST_NAME: test\"; echo \"$(basename \"$PWD\"): test\""], null, []);
+
+        var tests = TestLister.List(binary);
+
+        Assert.Equal(["from_env", Path.GetFileName(directory.Path)], tests.Select(t => t.FrameworkName));
+    }
+}
