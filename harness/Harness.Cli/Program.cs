@@ -7,5 +7,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     SymbolCommands.Functions(),
     CoverCommand.Create(),
     ListCommand.Create(),
+    TestCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Harness.Core.Suites;
+using Harness.Core.Suites.Discovery;
+using Harness.Core.Suites.Execution;
+using Harness.Core.Suites.Frameworks;
+using Harness.Core.Suites.Running;
+using Harness.Reporters.Results;
+
+namespace Harness.Cli.Commands;
+
+/// <summary>
+/// <c>harness test [SUITE…]</c>: lists the suites' tests, runs the selected ones in parallel (one process per
+/// libtest test, batches for GoogleTest and Catch2) with timeouts and retries, prints a line per test and a
+/// summary, writes <c>results.json</c> and <c>junit.xml</c>; exit 0 when all passed, 1 when any failed, 2 on
+/// usage or build errors.
+/// </summary>
+internal static class TestCommand
+{
+    public static Command Create()
+    {
+        var suites = new Argument<string[]>("SUITE") { Description = "Cargo directories, CMake build directories or test binaries (default: the current directory).", Arity = ArgumentArity.ZeroOrMore };
+        var kind = new Option<SuiteKind>("--kind") { Description = "How to read SUITE instead of detecting it.", DefaultValueFactory = _ => SuiteKind.Auto };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Test processes at once (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds per test before SIGTERM (then SIGKILL after a grace period); outcome timed-out." };
+        var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing test; passing on one makes it flaky.", DefaultValueFactory = _ => 0 };
+        var flakyFails = new Option<bool>("--flaky-fails") { Description = "Count flaky tests as failed." };
+        var filters = new Option<string[]>("--filter") { Description = "Substring or glob on the test name (repeatable; a leading ! excludes)." };
+        var exact = new Option<bool>("--exact") { Description = "Plain --filter expressions match whole names." };
+        var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
+        var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
+        var runIgnored = new Option<bool>("--run-ignored") { Description = "Also run ignored, disabled and hidden tests." };
+        var output = new Option<string>("--out") { Description = "Directory for results.json and junit.xml.", DefaultValueFactory = _ => "harness-out" };
+        var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
+        {
+            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output,
+        };
+        command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
+            result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
+            result.GetValue(kind),
+            result.GetValue(jobs),
+            result.GetValue(timeout),
+            result.GetValue(retries),
+            result.GetValue(flakyFails),
+            result.GetValue(filters) ?? [],
+            result.GetValue(exact),
+            result.GetValue(partition),
+            result.GetValue(failFast),
+            result.GetValue(runIgnored),
+            result.GetValue(output)!), cancellation)));
+        return command;
+    }
+
+    private sealed record Settings(
+        string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
+        string? Partition, bool FailFast, bool RunIgnored, string Output);
+
+    private static int Run(Settings settings, CancellationToken cancellation)
+    {
+        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0)
+        {
+            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0");
+            return 2;
+        }
+        TestSelection selection;
+        try
+        {
+            selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition);
+            Directory.CreateDirectory(settings.Output);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
+        }
+
+        var all = new List<TestCase>();
+        try
+        {
+            foreach (var suite in settings.Suites)
+            {
+                foreach (var binary in SuiteDiscovery.Discover(suite, settings.Kind, line => Console.Error.WriteLine(line)))
+                {
+                    all.AddRange(TestLister.List(binary));
+                }
+            }
+        }
+        catch (Exception e) when (e is SuiteException or TestListingException)
+        {
+            Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
+        }
+        var selected = selection.Apply(all);
+        Console.WriteLine($"harness: running {selected.Count} of {all.Count} tests with {settings.Jobs} jobs");
+
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
+            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var results = TestRunner.Run(selected, options, finished => Console.WriteLine(Line(finished)), interrupted.Token);
+        var elapsed = clock.Elapsed;
+
+        try
+        {
+            using (var junit = File.Create(Path.Combine(settings.Output, "junit.xml")))
+            {
+                JUnitWriter.Write(results, junit, settings.FlakyFails);
+            }
+            using var json = File.Create(Path.Combine(settings.Output, "results.json"));
+            JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed), ResultsJson.Default.ResultsFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"harness: {settings.Output}: cannot write results: {e.Message}");
+            return 2;
+        }
+
+        var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
+        Console.WriteLine();
+        foreach (var failure in failed)
+        {
+            Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+        return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
+    }
+
+    private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);
+
+    private static string Line(FinishedTest finished)
+    {
+        var result = finished.Result;
+        var label = finished.IsFlaky ? "FLAKY" : result.Outcome switch
+        {
+            TestOutcome.Passed => "PASS",
+            TestOutcome.Failed => "FAIL",
+            TestOutcome.Crashed => "CRASH",
+            TestOutcome.TimedOut => "TIMEOUT",
+            _ => "SKIP",
+        };
+        var slow = result.Duration > TimeSpan.FromSeconds(60) ? " (slow)" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{label,-7} {result.Duration.TotalSeconds,8:F3}s  {result.Test.FullyQualifiedName}{slow}");
+    }
+}
+
+/// <summary><c>results.json</c>, schema version 1: run metadata and every test with outcome, duration, output, location.</summary>
+internal sealed record ResultsFile(int SchemaVersion, string Harness, DateTimeOffset Finished, double Seconds, string Machine, int Cores, int Listed, IReadOnlyList<ResultEntry> Tests)
+{
+    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed) => new(
+        1,
+        typeof(ResultsFile).Assembly.GetName().Version?.ToString() ?? "0",
+        DateTimeOffset.UtcNow,
+        elapsed.TotalSeconds,
+        Environment.MachineName,
+        Environment.ProcessorCount,
+        listed,
+        [.. results.Select(ResultEntry.From)]);
+}
+
+internal sealed record ResultEntry(
+    string FullyQualifiedName, string DisplayName, string Suite, string BinaryId, string Binary, string Outcome, bool Flaky, int Attempts,
+    double Seconds, DateTimeOffset Started, string? File, int? Line, string? FailureMessage, string? FailureFile, int? FailureLine,
+    int? ExitCode, int? Signal, string StandardOutput, string StandardError)
+{
+    public static ResultEntry From(FinishedTest finished)
+    {
+        var r = finished.Result;
+        var test = r.Test;
+        return new(test.FullyQualifiedName, test.DisplayName, test.Binary.Suite, test.Binary.BinaryId, test.Binary.Path,
+            r.Outcome.ToString().ToLowerInvariant(), finished.IsFlaky, finished.Attempts, r.Duration.TotalSeconds, r.Started,
+            test.SourceFile, test.SourceLine, r.FailureMessage, r.FailureFile, r.FailureLine, r.ExitCode, r.Signal, r.StandardOutput, r.StandardError);
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ResultsFile))]
+internal sealed partial class ResultsJson : JsonSerializerContext;

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Harness.Core.Suites.Frameworks;
+
+namespace Harness.Core.Suites.Execution;
+
+/// <summary>
+/// Catch2 v2: runs a batch in one process, <c>BIN -r xml -d yes -o F SPEC1,SPEC2</c> (a comma between specs means
+/// "or"), and reads the XML as far as it goes: a crash truncates it. Test cases with an <c>OverallResult</c> are
+/// settled, the one that started without finishing is crashed (or timed out), and the rest run again.
+/// </summary>
+internal static class Catch2Runner
+{
+    private const int MaxSpecLength = 64 * 1024;
+
+    public static IReadOnlyList<TestResult> Run(IReadOnlyList<TestCase> tests, RunContext context)
+    {
+        var results = new Dictionary<TestCase, TestResult>(ReferenceEqualityComparer.Instance);
+        var toRun = new List<TestCase>();
+        foreach (var test in tests)
+        {
+            if (test.IsIgnored && !context.RunIgnored)
+            {
+                results[test] = Results.Skipped(test, "hidden");
+            }
+            else
+            {
+                toRun.Add(test);
+            }
+        }
+        var chunk = new List<TestCase>();
+        var length = 0;
+        foreach (var test in toRun)
+        {
+            var spec = Catch2Spec.Escape(test.FrameworkName);
+            if (chunk.Count > 0 && length + spec.Length + 1 > MaxSpecLength)
+            {
+                RunBatch(chunk, context, results);
+                chunk = [];
+                length = 0;
+            }
+            chunk.Add(test);
+            length += spec.Length + 1;
+        }
+        if (chunk.Count > 0)
+        {
+            RunBatch(chunk, context, results);
+        }
+        return tests.Select(t => results[t]).ToArray();
+    }
+
+    private static void RunBatch(List<TestCase> batch, RunContext context, Dictionary<TestCase, TestResult> results)
+    {
+        while (batch.Count > 0)
+        {
+            var xml = Path.Combine(Path.GetTempPath(), $"harness-catch2-{Guid.NewGuid():N}.xml");
+            ProcessRun run;
+            List<Case> cases;
+            try
+            {
+                run = context.Start(["-r", "xml", "-d", "yes", "-o", xml, string.Join(',', batch.Select(t => Catch2Spec.Escape(t.FrameworkName)))],
+                    batch.Count);
+                cases = File.Exists(xml) ? Read(xml) : [];
+            }
+            finally
+            {
+                File.Delete(xml);
+            }
+            if (run.StartError is not null)
+            {
+                foreach (var test in batch)
+                {
+                    results[test] = Results.Of(test, run, TestOutcome.Crashed, run.StartError);
+                }
+                return;
+            }
+
+            var died = run.TimedOut || run.Signal is not null;
+            var byName = Match(batch, cases);
+            foreach (var (test, entry) in byName)
+            {
+                if (entry.Success is null && !died)
+                {
+                    continue;
+                }
+                var outcome = entry switch
+                {
+                    { Success: null } or { Fatal: not null } when died => run.TimedOut ? TestOutcome.TimedOut : TestOutcome.Crashed,
+                    { Success: true } => TestOutcome.Passed,
+                    _ => TestOutcome.Failed,
+                };
+                var message = outcome switch
+                {
+                    TestOutcome.Crashed => run.Signal is { } s ? $"killed by {Signals.Name(s)}" : $"exit code {run.ExitCode}",
+                    TestOutcome.TimedOut => $"timed out after {Results.Seconds(context.Timeout)} s",
+                    TestOutcome.Failed => entry.Message ?? "test case failed",
+                    _ => null,
+                };
+                if (entry.Fatal is not null && message is not null)
+                {
+                    message = $"{message}: {entry.Fatal}";
+                }
+                results[test] = Results.Of(test, run, outcome, message,
+                    outcome == TestOutcome.Passed ? null : entry.File, outcome == TestOutcome.Passed ? null : entry.Line,
+                    entry.Duration ?? (outcome is TestOutcome.Crashed or TestOutcome.TimedOut ? run.Duration : null));
+            }
+
+            var rest = batch.Where(t => !results.ContainsKey(t)).ToList();
+            if (rest.Count == 0)
+            {
+                return;
+            }
+            if (rest.Count == batch.Count)
+            {
+                // Nothing settled: a batch of one is decided by its exit status; a larger one runs its tests alone.
+                if (batch.Count == 1)
+                {
+                    var test = batch[0];
+                    results[test] = died || run.ExitCode != 0
+                        ? Results.Of(test, run, run.TimedOut ? TestOutcome.TimedOut : TestOutcome.Crashed,
+                            $"Catch2 did not report this test ({run.Describe()})")
+                        : Results.Of(test, run, TestOutcome.Failed, "Catch2 ran no test case of this name");
+                    return;
+                }
+                foreach (var test in rest)
+                {
+                    RunBatch([test], context, results);
+                }
+                return;
+            }
+            batch = rest;
+        }
+    }
+
+    /// <summary>The reported case for each test of the batch; Catch2 matches names ignoring case, so fall back to that.</summary>
+    private static List<(TestCase Test, Case Entry)> Match(List<TestCase> batch, List<Case> cases)
+    {
+        var exact = new Dictionary<string, Case>(StringComparer.Ordinal);
+        var folded = new Dictionary<string, Case>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in cases)
+        {
+            exact.TryAdd(c.Name, c);
+            folded.TryAdd(c.Name, c);
+        }
+        var matched = new List<(TestCase, Case)>();
+        foreach (var test in batch)
+        {
+            if (exact.TryGetValue(test.FrameworkName, out var c) || folded.TryGetValue(test.FrameworkName, out c))
+            {
+                matched.Add((test, c));
+            }
+        }
+        return matched;
+    }
+
+    private sealed class Case(string name)
+    {
+        public string Name { get; } = name;
+        public bool? Success { get; set; }
+        public TimeSpan? Duration { get; set; }
+        public string? Message { get; set; }
+        public string? File { get; set; }
+        public int? Line { get; set; }
+        public string? Fatal { get; set; }
+    }
+
+    /// <summary>Reads test cases in order until the document ends or breaks off.</summary>
+    private static List<Case> Read(string path)
+    {
+        var cases = new List<Case>();
+        var failures = new List<string>();
+        Case? current = null;
+        string? expressionType = null;
+        string? original = null;
+        string? expanded = null;
+        string? element = null;
+        var depthOfCase = -1;
+        try
+        {
+            using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
+            while (reader.Read())
+            {
+                if (reader.NodeType == XmlNodeType.Element)
+                {
+                    switch (reader.Name)
+                    {
+                        case "TestCase" when current is null:
+                            current = new Case(reader.GetAttribute("name") ?? "");
+                            cases.Add(current);
+                            failures.Clear();
+                            depthOfCase = reader.Depth;
+                            break;
+                        case "Expression" when current is not null && reader.GetAttribute("success") == "false":
+                            expressionType = reader.GetAttribute("type") ?? "CHECK";
+                            original = expanded = null;
+                            SetLocation(current, reader);
+                            break;
+                        case "Exception" or "FatalErrorCondition" when current is not null:
+                            SetLocation(current, reader);
+                            element = reader.Name;
+                            break;
+                        case "Original" or "Expanded" when expressionType is not null:
+                            element = reader.Name;
+                            break;
+                        case "OverallResult" when current is not null && reader.Depth == depthOfCase + 1:
+                            current.Success = reader.GetAttribute("success") == "true";
+                            if (double.TryParse(reader.GetAttribute("durationInSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                            {
+                                current.Duration = TimeSpan.FromSeconds(seconds);
+                            }
+                            break;
+                    }
+                }
+                else if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && current is not null)
+                {
+                    var text = reader.Value.Trim();
+                    switch (element)
+                    {
+                        case "Original":
+                            original = text;
+                            break;
+                        case "Expanded":
+                            expanded = text;
+                            break;
+                        case "Exception":
+                            failures.Add($"exception: {text}");
+                            current.Message = string.Join("\n", failures);
+                            break;
+                        case "FatalErrorCondition":
+                            current.Fatal = text;
+                            failures.Add(text);
+                            current.Message = string.Join("\n", failures);
+                            break;
+                    }
+                }
+                else if (reader.NodeType == XmlNodeType.EndElement)
+                {
+                    if (reader.Name is "Original" or "Expanded" or "Exception" or "FatalErrorCondition")
+                    {
+                        element = null;
+                    }
+                    else if (reader.Name == "Expression" && expressionType is not null && current is not null)
+                    {
+                        var line = new StringBuilder($"{expressionType}( {original} )");
+                        if (expanded is not null && expanded != original)
+                        {
+                            line.Append($" with expansion: {expanded}");
+                        }
+                        failures.Add(line.ToString());
+                        current.Message = string.Join("\n", failures);
+                        expressionType = null;
+                    }
+                    else if (reader.Name == "TestCase" && reader.Depth == depthOfCase)
+                    {
+                        current = null;
+                    }
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            // Truncated by a crash: what was read stands; the case being written has no OverallResult.
+        }
+        return cases;
+    }
+
+    private static void SetLocation(Case current, XmlReader reader)
+    {
+        if (current.File is null && reader.GetAttribute("filename") is { Length: > 0 } file)
+        {
+            current.File = file;
+            current.Line = int.TryParse(reader.GetAttribute("line"), NumberStyles.None, CultureInfo.InvariantCulture, out var line) ? line : null;
+        }
+    }
+}
