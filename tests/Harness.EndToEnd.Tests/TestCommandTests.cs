@@ -60,6 +60,23 @@ public sealed class TestCommandTests
     }
 
     [Fact]
+    public void Test_WithCoverage_SameOutcomesAndLcovOfTheSuiteAndItsLibrary()
+    {
+        using var plain = new TempDirectory("test-plain");
+        using var covered = new TempDirectory("test-coverage");
+        Run("test", BuildDirectory, "--out", plain.Path);
+        var result = Run("test", BuildDirectory, "--coverage", "--out", covered.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(Outcomes(plain.Path), Outcomes(covered.Path));
+        var lcov = LcovFile.Read(Path.Combine(covered.Path, "lcov.info"));
+        var shapes = Assert.Single(lcov, r => r.Path.EndsWith("/src/shapes.cpp", StringComparison.Ordinal));
+        Assert.Contains(shapes.Lines, l => l.Value > 0);
+        Assert.Contains(lcov, r => r.Path.EndsWith("/tests/fixture_tests.cpp", StringComparison.Ordinal) && r.Lines.Values.Any(h => h > 0));
+        Assert.Matches(@"harness: lines: \d+/\d+", result.StandardOutput);
+    }
+
+    [Fact]
     public void Test_MissingSuite_ExitCode2()
     {
         var result = Run("test", "/nonexistent/suite");

@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Harness.Core.Coverage;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 using Harness.Core.Suites.Execution;
 using Harness.Core.Suites.Frameworks;
 using Harness.Core.Suites.Running;
+using Harness.Reporters.Coverage;
 using Harness.Reporters.Results;
 
 namespace Harness.Cli.Commands;
@@ -32,10 +34,13 @@ internal static class TestCommand
         var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
         var runIgnored = new Option<bool>("--run-ignored") { Description = "Also run ignored, disabled and hidden tests." };
-        var output = new Option<string>("--out") { Description = "Directory for results.json and junit.xml.", DefaultValueFactory = _ => "harness-out" };
+        var output = new Option<string>("--out") { Description = "Directory for results.json and junit.xml (and with --coverage lcov.info, coverage.cobertura.xml).", DefaultValueFactory = _ => "harness-out" };
+        var coverage = new Option<bool>("--coverage") { Description = "Run every test process under breakpoint line coverage and merge the hits per suite." };
+        var include = new Option<string[]>("--include") { Description = "With --coverage: glob of source files to cover (repeatable)." };
+        var exclude = new Option<string[]>("--exclude") { Description = "With --coverage: glob of source files to leave out (repeatable)." };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
-            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output,
+            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, include, exclude,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -49,13 +54,16 @@ internal static class TestCommand
             result.GetValue(partition),
             result.GetValue(failFast),
             result.GetValue(runIgnored),
-            result.GetValue(output)!), cancellation)));
+            result.GetValue(output)!,
+            result.GetValue(coverage),
+            result.GetValue(include) ?? [],
+            result.GetValue(exclude) ?? []), cancellation)));
         return command;
     }
 
     private sealed record Settings(
         string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
-        string? Partition, bool FailFast, bool RunIgnored, string Output);
+        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, string[] Includes, string[] Excludes);
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
@@ -97,20 +105,36 @@ internal static class TestCommand
 
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes))) : null;
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
-            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored));
+            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var results = TestRunner.Run(selected, options, finished => Console.WriteLine(Line(finished)), interrupted.Token);
         var elapsed = clock.Elapsed;
 
+        string? coverageSummary = null;
         try
         {
             using (var junit = File.Create(Path.Combine(settings.Output, "junit.xml")))
             {
                 JUnitWriter.Write(results, junit, settings.FlakyFails);
             }
-            using var json = File.Create(Path.Combine(settings.Output, "results.json"));
-            JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed), ResultsJson.Default.ResultsFile);
+            using (var json = File.Create(Path.Combine(settings.Output, "results.json")))
+            {
+                JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed), ResultsJson.Default.ResultsFile);
+            }
+            if (collector is not null)
+            {
+                var report = collector.Report();
+                foreach (var format in CoverageWriters.Formats)
+                {
+                    var writer = CoverageWriters.Create(format);
+                    using var file = File.Create(Path.Combine(settings.Output, writer.DefaultFileName));
+                    writer.Write(report, file);
+                }
+                coverageSummary = string.Create(CultureInfo.InvariantCulture,
+                    $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -126,6 +150,10 @@ internal static class TestCommand
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+        if (coverageSummary is not null)
+        {
+            Console.WriteLine(coverageSummary);
+        }
         return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
     }
 

@@ -16,27 +16,39 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
     /// <summary>Images that could not be read, with the reason (reported, never fatal).</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>Plans are made once per image and shared by every traced process, from any thread.</summary>
     public ProbeSet? Plan(string imagePath)
     {
-        if (!_plans.TryGetValue(imagePath, out var plan))
+        lock (_plans)
         {
-            plan = Build(imagePath);
-            _plans[imagePath] = plan;
+            if (!_plans.TryGetValue(imagePath, out var plan))
+            {
+                plan = Build(imagePath);
+                _plans[imagePath] = plan;
+            }
+            return plan?.Probes;
         }
-        return plan?.Probes;
     }
 
     /// <summary>Plans an image before (or without) running it, so its lines count even if it never loads.</summary>
     public void Preload(string imagePath) => Plan(imagePath);
 
     /// <summary>The report: every planned line, hit or not, merged by file across images.</summary>
-    public CoverageReport Report(IReadOnlyList<ImageProbes> traced)
+    public CoverageReport Report(IReadOnlyList<ImageProbes> traced) =>
+        Report(traced.GroupBy(i => i.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Union(g.Select(i => i.SnapshotHits())), StringComparer.Ordinal));
+
+    /// <summary>The report from hit groups per image path (many traced runs merged: a group is hit when any run hit it).</summary>
+    public CoverageReport Report(IReadOnlyDictionary<string, bool[]> hits)
     {
-        var hits = traced.ToDictionary(i => i.Path, i => i, StringComparer.Ordinal);
         var lines = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
         var functions = new Dictionary<string, Dictionary<(string, int), FunctionCoverage>>(StringComparer.Ordinal);
         var modules = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (path, plan) in _plans)
+        List<(string, ImagePlan?)> plans;
+        lock (_plans)
+        {
+            plans = [.. _plans.Select(p => (p.Key, p.Value))];
+        }
+        foreach (var (path, plan) in plans)
         {
             if (plan is null)
             {
@@ -52,6 +64,21 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
             functions.TryGetValue(file, out var fs) ? [.. fs.Values.OrderBy(f => f.Line).ThenBy(f => f.Name, StringComparer.Ordinal)] : []))
             .ToList();
         return new CoverageReport(files, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Merges hit flags of one image from several runs.</summary>
+    public static bool[] Union(IEnumerable<bool[]> runs)
+    {
+        bool[]? merged = null;
+        foreach (var run in runs)
+        {
+            merged ??= new bool[run.Length];
+            for (var i = 0; i < Math.Min(run.Length, merged.Length); i++)
+            {
+                merged[i] |= run[i];
+            }
+        }
+        return merged ?? [];
     }
 
     private ImagePlan? Build(string imagePath)
@@ -142,9 +169,9 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
     /// <summary>One image's probes and how to read its hits back as lines and functions.</summary>
     private sealed record ImagePlan(string Path, SourceMap Map, bool[] SelectedFiles, (int File, int Line)[] Lines, (int Owner, int Alias)[] Aliases, ProbeSet Probes)
     {
-        private bool[] HitGroups(ImageProbes? image)
+        private bool[] HitGroups(bool[]? image)
         {
-            var hit = image?.SnapshotHits() ?? new bool[Lines.Length];
+            var hit = image is { Length: > 0 } ? (bool[])image.Clone() : new bool[Lines.Length];
             foreach (var (owner, alias) in Aliases)
             {
                 hit[alias] |= hit[owner];
@@ -153,7 +180,7 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         }
 
         public void AddTo(
-            ImageProbes? image,
+            bool[]? image,
             Dictionary<string, Dictionary<int, long>> lines,
             Dictionary<string, Dictionary<(string, int), FunctionCoverage>> functions,
             Dictionary<string, string> modules)

@@ -23,7 +23,7 @@ public static class TestExecutor
         {
             throw new ArgumentException("all tests of one run must belong to one test binary", nameof(tests));
         }
-        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation);
+        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation) { Coverage = options.Coverage };
         return binary.Framework switch
         {
             TestFramework.LibTest => tests.Select(t => LibTestRunner.Run(t, context)).ToArray(),
@@ -38,8 +38,15 @@ public static class TestExecutor
 /// <summary>What every runner needs besides the tests.</summary>
 internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan KillGrace, bool RunIgnored, CancellationToken Cancellation)
 {
-    public ProcessRun Start(IEnumerable<string> arguments, int testCount = 1) =>
-        ProcessGroup.Run(Binary, arguments, Timeout is { } t ? t * Math.Max(testCount, 1) : null, KillGrace, Cancellation);
+    public Harness.Core.Coverage.CoverageCollector? Coverage { get; init; }
+
+    public ProcessRun Start(IEnumerable<string> arguments, int testCount = 1)
+    {
+        var timeout = Timeout is { } t ? t * Math.Max(testCount, 1) : (TimeSpan?)null;
+        return Coverage is { } coverage
+            ? TracedProcess.Run(Binary, arguments, timeout, coverage, Cancellation)
+            : ProcessGroup.Run(Binary, arguments, timeout, KillGrace, Cancellation);
+    }
 }
 
 /// <summary>Results built from a whole process run.</summary>

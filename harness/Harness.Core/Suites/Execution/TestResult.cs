@@ -48,7 +48,8 @@ public sealed record TestResult(
 /// <param name="Timeout">Per-test timeout; <see langword="null"/> uses the binary's <see cref="TestBinary.Timeout"/>, or none.</param>
 /// <param name="KillGrace">How long a timed-out process group gets between SIGTERM and SIGKILL.</param>
 /// <param name="RunIgnored">Run ignored (<c>#[ignore]</c>), disabled (<c>DISABLED_</c>) and hidden (Catch2 <c>[.]</c>) tests instead of skipping them.</param>
-public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, bool RunIgnored)
+/// <param name="Coverage">When set, every test process runs under the breakpoint-coverage tracer and its hits are merged here.</param>
+public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, bool RunIgnored, Harness.Core.Coverage.CoverageCollector? Coverage = null)
 {
     /// <summary>The default grace between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(2);
