@@ -37,10 +37,7 @@ internal static class ListCommand
         {
             foreach (var suite in suites)
             {
-                foreach (var binary in SuiteDiscovery.Discover(suite, kind, line => Console.Error.WriteLine(line)))
-                {
-                    tests.AddRange(TestLister.List(binary));
-                }
+                tests.AddRange(TestCommand.ListAll(SuiteDiscovery.Discover(suite, kind, line => Console.Error.WriteLine(line))));
             }
         }
         catch (SuiteException e)
