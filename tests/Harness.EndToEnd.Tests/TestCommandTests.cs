@@ -77,6 +77,23 @@ public sealed class TestCommandTests
     }
 
     [Fact]
+    public void Test_PerTestCoverage_LineOnlyOneTestRunsAttributedToExactlyThatTest()
+    {
+        using var directory = new TempDirectory("test-per-test");
+        var rust = Fixtures.Rust(RustFlavour.Default).SourceDirectory;
+        var result = Run("test", rust, "--per-test-coverage", "--filter", "rust.calc.lib.", "--out", directory.Path);
+        Assert.True(result.ExitCode == 1, result.StandardOutput + result.StandardError); // one test fails on purpose
+
+        var arith = Path.Combine(rust, "calc", "src", "arith.rs");
+        var panicLine = Array.FindIndex(File.ReadAllLines(arith), l => l.Contains("panic!(\"division by zero\")", StringComparison.Ordinal)) + 1;
+        Assert.True(panicLine > 0);
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory.Path, "results.json")));
+        var byLine = document.RootElement.GetProperty("testsByLine").GetProperty(arith);
+        var tests = byLine.GetProperty(panicLine.ToString()).EnumerateArray().Select(t => t.GetString()).ToList();
+        Assert.Equal(["rust.calc.lib.tests.div_by_zero_panics"], tests);
+    }
+
+    [Fact]
     public void Test_MissingSuite_ExitCode2()
     {
         var result = Run("test", "/nonexistent/suite");

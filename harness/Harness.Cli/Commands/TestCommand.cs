@@ -36,11 +36,12 @@ internal static class TestCommand
         var runIgnored = new Option<bool>("--run-ignored") { Description = "Also run ignored, disabled and hidden tests." };
         var output = new Option<string>("--out") { Description = "Directory for results.json and junit.xml (and with --coverage lcov.info, coverage.cobertura.xml).", DefaultValueFactory = _ => "harness-out" };
         var coverage = new Option<bool>("--coverage") { Description = "Run every test process under breakpoint line coverage and merge the hits per suite." };
+        var perTest = new Option<bool>("--per-test-coverage") { Description = "Like --coverage, and record in results.json which tests ran each line (one test a process)." };
         var include = new Option<string[]>("--include") { Description = "With --coverage: glob of source files to cover (repeatable)." };
         var exclude = new Option<string[]>("--exclude") { Description = "With --coverage: glob of source files to leave out (repeatable)." };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
-            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, include, exclude,
+            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -55,7 +56,8 @@ internal static class TestCommand
             result.GetValue(failFast),
             result.GetValue(runIgnored),
             result.GetValue(output)!,
-            result.GetValue(coverage),
+            result.GetValue(coverage) || result.GetValue(perTest),
+            result.GetValue(perTest),
             result.GetValue(include) ?? [],
             result.GetValue(exclude) ?? []), cancellation)));
         return command;
@@ -63,7 +65,7 @@ internal static class TestCommand
 
     private sealed record Settings(
         string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
-        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, string[] Includes, string[] Excludes);
+        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes);
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
@@ -102,7 +104,7 @@ internal static class TestCommand
 
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
-        var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes))) : null;
+        var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)), settings.PerTestCoverage) : null;
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
             new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -118,7 +120,8 @@ internal static class TestCommand
             }
             using (var json = File.Create(Path.Combine(settings.Output, "results.json")))
             {
-                JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed), ResultsJson.Default.ResultsFile);
+                var testsByLine = collector?.PerTest == true ? collector.TestsByLine() : null;
+                JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed, testsByLine), ResultsJson.Default.ResultsFile);
             }
             if (collector is not null)
             {
@@ -188,9 +191,12 @@ internal static class TestCommand
 }
 
 /// <summary><c>results.json</c>, schema version 1: run metadata and every test with outcome, duration, output, location.</summary>
-internal sealed record ResultsFile(int SchemaVersion, string Harness, DateTimeOffset Finished, double Seconds, string Machine, int Cores, int Listed, IReadOnlyList<ResultEntry> Tests)
+/// <param name="TestsByLine">With --per-test-coverage: source file → line → the tests that ran it.</param>
+internal sealed record ResultsFile(
+    int SchemaVersion, string Harness, DateTimeOffset Finished, double Seconds, string Machine, int Cores, int Listed, IReadOnlyList<ResultEntry> Tests,
+    SortedDictionary<string, SortedDictionary<int, List<string>>>? TestsByLine)
 {
-    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed) => new(
+    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed, SortedDictionary<string, SortedDictionary<int, List<string>>>? testsByLine) => new(
         1,
         typeof(ResultsFile).Assembly.GetName().Version?.ToString() ?? "0",
         DateTimeOffset.UtcNow,
@@ -198,7 +204,8 @@ internal sealed record ResultsFile(int SchemaVersion, string Harness, DateTimeOf
         Environment.MachineName,
         Environment.ProcessorCount,
         listed,
-        [.. results.Select(ResultEntry.From)]);
+        [.. results.Select(ResultEntry.From)],
+        testsByLine);
 }
 
 internal sealed record ResultEntry(

@@ -66,6 +66,28 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         return new CoverageReport(files, DateTimeOffset.UtcNow);
     }
 
+    /// <summary>The source line a probe group of an image stands for, and the lines aliased to it.</summary>
+    public IEnumerable<(string File, int Line)> LinesOf(string imagePath, int group)
+    {
+        ImagePlan? plan;
+        lock (_plans)
+        {
+            _plans.TryGetValue(imagePath, out plan);
+        }
+        if (plan is null || group >= plan.Lines.Length)
+        {
+            yield break;
+        }
+        yield return (plan.Map.Files[plan.Lines[group].File], plan.Lines[group].Line);
+        foreach (var (owner, alias) in plan.Aliases)
+        {
+            if (owner == group)
+            {
+                yield return (plan.Map.Files[plan.Lines[alias].File], plan.Lines[alias].Line);
+            }
+        }
+    }
+
     /// <summary>Merges hit flags of one image from several runs.</summary>
     public static bool[] Union(IEnumerable<bool[]> runs)
     {

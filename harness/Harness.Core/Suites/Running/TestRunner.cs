@@ -32,7 +32,7 @@ public static class TestRunner
         IReadOnlyList<TestCase> tests, RunOptions options, Action<FinishedTest>? finished = null, CancellationToken cancellation = default)
     {
         var jobs = Math.Max(1, options.Jobs);
-        var batches = new Queue<IReadOnlyList<TestCase>>(Batches(tests, jobs));
+        var batches = new Queue<IReadOnlyList<TestCase>>(Batches(tests, jobs, options));
         var results = new List<FinishedTest>();
         var gate = new Lock();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -52,6 +52,7 @@ public static class TestRunner
                 IReadOnlyList<TestResult> batchResults;
                 try
                 {
+                    Coverage.CoverageCollector.RunningTests([.. batch.Select(t => t.FullyQualifiedName)]);
                     batchResults = TestExecutor.Run(batch, options.Execution, stop.Token);
                 }
                 catch (OperationCanceledException)
@@ -99,6 +100,7 @@ public static class TestRunner
         while (attempts <= options.Retries && !cancellation.IsCancellationRequested)
         {
             attempts++;
+            Coverage.CoverageCollector.RunningTests([first.Test.FullyQualifiedName]);
             last = TestExecutor.Run([first.Test], options.Execution, cancellation)[0];
             if (last.Outcome == TestOutcome.Passed)
             {
@@ -109,12 +111,13 @@ public static class TestRunner
     }
 
     /// <summary>libtest and plain: one test a process. GoogleTest and Catch2: a binary's tests in up to <paramref name="jobs"/> batches.</summary>
-    private static IEnumerable<IReadOnlyList<TestCase>> Batches(IReadOnlyList<TestCase> tests, int jobs)
+    private static IEnumerable<IReadOnlyList<TestCase>> Batches(IReadOnlyList<TestCase> tests, int jobs, RunOptions options)
     {
         foreach (var group in tests.GroupBy(t => t.Binary))
         {
             var list = group.ToList();
-            if (group.Key.Framework is TestFramework.LibTest or TestFramework.Plain)
+            // Per-test coverage needs one test a process to attribute hits exactly.
+            if (group.Key.Framework is TestFramework.LibTest or TestFramework.Plain || options.Execution.Coverage?.PerTest == true)
             {
                 foreach (var test in list)
                 {
