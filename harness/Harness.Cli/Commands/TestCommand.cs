@@ -108,7 +108,9 @@ internal static class TestCommand
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
             new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var results = TestRunner.Run(selected, options, finished => Console.WriteLine(Line(finished)), interrupted.Token);
+        var progress = new TestProgress(selected.Count);
+        var results = TestRunner.Run(selected, options, finished => progress.Finished(finished, settings.FlakyFails), interrupted.Token);
+        progress.Complete();
         var elapsed = clock.Elapsed;
 
         string? coverageSummary = null;
@@ -144,6 +146,7 @@ internal static class TestCommand
 
         var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
         Console.WriteLine();
+        TestProgress.Summary(results);
         foreach (var failure in failed)
         {
             Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
@@ -173,21 +176,6 @@ internal static class TestCommand
     }
 
     private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);
-
-    private static string Line(FinishedTest finished)
-    {
-        var result = finished.Result;
-        var label = finished.IsFlaky ? "FLAKY" : result.Outcome switch
-        {
-            TestOutcome.Passed => "PASS",
-            TestOutcome.Failed => "FAIL",
-            TestOutcome.Crashed => "CRASH",
-            TestOutcome.TimedOut => "TIMEOUT",
-            _ => "SKIP",
-        };
-        var slow = result.Duration > TimeSpan.FromSeconds(60) ? " (slow)" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{label,-7} {result.Duration.TotalSeconds,8:F3}s  {result.Test.FullyQualifiedName}{slow}");
-    }
 }
 
 /// <summary><c>results.json</c>, schema version 1: run metadata and every test with outcome, duration, output, location.</summary>
