@@ -36,6 +36,7 @@ internal sealed class AddressSpace : IDisposable
         _sites = new Dictionary<ulong, Site>(parent._sites);
         _images = new Dictionary<string, (ulong, ImageProbes?)>(parent._images, StringComparer.Ordinal);
         Rendezvous = parent.Rendezvous;
+        Executable = parent.Executable;
     }
 
     public int Pid { get; }
@@ -43,6 +44,9 @@ internal sealed class AddressSpace : IDisposable
     public ProcessMemory Memory { get; }
 
     public RendezvousInfo? Rendezvous { get; set; }
+
+    /// <summary>The executable this address space runs (set at its exec), which the library list leaves out.</summary>
+    public string? Executable { get; set; }
 
     public int InsertedCount { get; private set; }
 
@@ -139,7 +143,8 @@ internal sealed class AddressSpace : IDisposable
         {
             return;
         }
-        var bias = _images.TryGetValue(probes.Path, out var image) ? image.Bias : 0;
+        // The load bias follows from the site itself: no lookup by image path on the trap path.
+        var bias = address - probes.Probes.Addresses[site.Probe];
         foreach (var probe in probes.Probes.ProbesOf(group))
         {
             var other = probes.Probes.Addresses[probe] + bias;

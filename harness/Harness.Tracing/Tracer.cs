@@ -371,6 +371,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         {
             return;
         }
+        task.Space.Executable = executable;
         var maps = Mapping.Read(pid);
         var bias = ElfFacts.IsPositionIndependent(executable)
             ? maps.FirstOrDefault(m => m.Path == executable && m.Offset == 0).Start
@@ -516,8 +517,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                 AddImage(task, path, bias);
             }
         }
-        var executable = new FileInfo($"/proc/{task.Tgid}/exe").LinkTarget;
-        foreach (var path in space.ImagePaths.Where(p => p != executable && !loaded.ContainsKey(p)).ToList())
+        foreach (var path in space.ImagePaths.Where(p => p != space.Executable && !loaded.ContainsKey(p)).ToList())
         {
             space.RemoveImage(path);
         }

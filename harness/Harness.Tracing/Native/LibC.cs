@@ -98,14 +98,10 @@ internal static class Ptrace
     public const long PokeData = 5;
     public const long PokeUser = 6;
     public const long Cont = 7;
-    public const long Detach = 17;
-    public const long GetRegs = 12;
-    public const long SetRegs = 13;
     public const long SetOptions = 0x4200;
     public const long GetEventMsg = 0x4201;
     public const long GetSigInfo = 0x4202;
     public const long Seize = 0x4206;
-    public const long Interrupt = 0x4207;
     public const long Listen = 0x4208;
 
     public const int OptionTraceFork = 0x02;
@@ -125,7 +121,6 @@ internal static class Ptrace
     /// <summary>waitpid: any child, clone or not, and only the calling thread's (DESIGN.md §4).</summary>
     public const int WaitAll = 0x40000000;
     public const int WaitNoThread = 0x20000000;
-    public const int WaitNoHang = 1;
 
     // Offsets into struct user (user_regs_struct comes first): rip is register 16, rsp 19.
     public const int RipOffset = 16 * 8;
@@ -140,7 +135,6 @@ internal static class Signals
 {
     public const int SigTrap = 5;
     public const int SigKill = 9;
-    public const int SigTerm = 15;
     public const int SigCont = 18;
     public const int SigStop = 19;
     public const int SigTstp = 20;
@@ -148,13 +142,4 @@ internal static class Signals
     public const int SigTtou = 22;
 
     public static bool IsStop(int signal) => signal is SigStop or SigTstp or SigTtin or SigTtou;
-
-    private static readonly string[] Names =
-    [
-        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
-    ];
-
-    public static string Name(int signal) => signal >= 0 && signal < Names.Length ? Names[signal] : $"SIG{signal}";
 }
