@@ -92,20 +92,14 @@ internal static class CoverCommand
         }
         var traced = clock.Elapsed;
         var report = planner.Report(result.Images);
-        foreach (var format in new[] { "lcov", "cobertura" })
+        try
         {
-            var writer = CoverageWriters.Create(format);
-            var path = Path.Combine(outputDirectory, writer.DefaultFileName);
-            try
-            {
-                using var file = File.Create(path);
-                writer.Write(report, file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"harness: {path}: cannot write the report: {e.Message}");
-                return 2;
-            }
+            CoverageWriters.WriteAll(report, outputDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"harness: {outputDirectory}: cannot write the report: {e.Message}");
+            return 2;
         }
 
         var ending = result switch

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Cli.Commands;
 
@@ -32,22 +31,8 @@ internal static class ListCommand
 
     private static int Run(string[] suites, SuiteKind kind, string format)
     {
-        var tests = new List<TestCase>();
-        try
+        if (!SuiteTests.TryList(suites, kind, out var tests))
         {
-            foreach (var suite in suites)
-            {
-                tests.AddRange(TestCommand.ListAll(SuiteDiscovery.Discover(suite, kind, line => Console.Error.WriteLine(line))));
-            }
-        }
-        catch (SuiteException e)
-        {
-            Console.Error.WriteLine($"harness: {e.Message}");
-            return 2;
-        }
-        catch (TestListingException e)
-        {
-            Console.Error.WriteLine($"harness: {e.Message}");
             return 2;
         }
         using var output = new StreamWriter(Console.OpenStandardOutput()) { NewLine = "\n" };

@@ -6,7 +6,6 @@ using Harness.Core.Coverage;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
 using Harness.Core.Suites.Running;
 using Harness.Reporters.Coverage;
 using Harness.Reporters.Results;
@@ -86,17 +85,8 @@ internal static class TestCommand
             return 2;
         }
 
-        var all = new List<TestCase>();
-        try
+        if (!SuiteTests.TryList(settings.Suites, settings.Kind, out var all))
         {
-            foreach (var suite in settings.Suites)
-            {
-                all.AddRange(ListAll(SuiteDiscovery.Discover(suite, settings.Kind, line => Console.Error.WriteLine(line))));
-            }
-        }
-        catch (Exception e) when (e is SuiteException or TestListingException)
-        {
-            Console.Error.WriteLine($"harness: {e.Message}");
             return 2;
         }
         var selected = selection.Apply(all);
@@ -128,12 +118,7 @@ internal static class TestCommand
             if (collector is not null)
             {
                 var report = collector.Report();
-                foreach (var format in CoverageWriters.Formats)
-                {
-                    var writer = CoverageWriters.Create(format);
-                    using var file = File.Create(Path.Combine(settings.Output, writer.DefaultFileName));
-                    writer.Write(report, file);
-                }
+                CoverageWriters.WriteAll(report, settings.Output);
                 coverageSummary = string.Create(CultureInfo.InvariantCulture,
                     $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
             }
@@ -158,21 +143,6 @@ internal static class TestCommand
             Console.WriteLine(coverageSummary);
         }
         return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
-    }
-
-    /// <summary>Lists every binary's tests, binaries in parallel (each listing is a process or two and a DWARF read), in discovery order.</summary>
-    internal static IEnumerable<TestCase> ListAll(IReadOnlyList<TestBinary> binaries)
-    {
-        var listed = new IReadOnlyList<TestCase>[binaries.Count];
-        try
-        {
-            Parallel.For(0, binaries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => listed[i] = TestLister.List(binaries[i]));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault() is TestListingException first)
-        {
-            throw first;
-        }
-        return listed.SelectMany(tests => tests);
     }
 
     private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);

@@ -25,4 +25,17 @@ public static class CoverageWriters
         TryCreate(format, out var writer)
             ? writer
             : throw new ArgumentException($"unknown coverage format '{format}'; known formats: {string.Join(", ", Formats)}", nameof(format));
+
+    /// <summary>Writes the report in every format, each to its default file name in <paramref name="directory"/>.</summary>
+    /// <exception cref="IOException">A file could not be written (the message names it).</exception>
+    /// <exception cref="UnauthorizedAccessException">A file may not be written.</exception>
+    public static void WriteAll(Harness.Core.Coverage.CoverageReport report, string directory)
+    {
+        foreach (var format in Formats)
+        {
+            var writer = Create(format);
+            using var file = File.Create(Path.Combine(directory, writer.DefaultFileName));
+            writer.Write(report, file);
+        }
+    }
 }

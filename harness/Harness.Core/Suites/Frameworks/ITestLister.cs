@@ -24,4 +24,23 @@ public static class TestLister
     /// <summary>Lists the tests of <paramref name="binary"/> with the lister of its framework.</summary>
     /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
     public static IReadOnlyList<TestCase> List(TestBinary binary) => For(binary.Framework).List(binary);
+
+    /// <summary>
+    /// Lists several binaries, in parallel (each listing is a process or two and a DWARF read), returning
+    /// their tests in the binaries' order.
+    /// </summary>
+    /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>; the first failure is rethrown as it was.</exception>
+    public static IReadOnlyList<TestCase> ListAll(IReadOnlyList<TestBinary> binaries)
+    {
+        var listed = new IReadOnlyList<TestCase>[binaries.Count];
+        try
+        {
+            Parallel.For(0, binaries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => listed[i] = List(binaries[i]));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault() is TestListingException first)
+        {
+            throw first;
+        }
+        return [.. listed.SelectMany(tests => tests)];
+    }
 }
