@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Harness.Core.Coverage;
+using Harness.Core.Results;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 using Harness.Core.Suites.Execution;
@@ -113,7 +112,7 @@ internal static class TestCommand
             using (var json = File.Create(Path.Combine(settings.Output, "results.json")))
             {
                 var testsByLine = collector?.PerTest == true ? collector.TestsByLine() : null;
-                JsonSerializer.Serialize(json, ResultsFile.From(results, all.Count, elapsed, testsByLine), ResultsJson.Default.ResultsFile);
+                ResultsFile.From(results, all.Count, elapsed, testsByLine).Write(json);
             }
             if (collector is not null)
             {
@@ -147,40 +146,3 @@ internal static class TestCommand
 
     private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);
 }
-
-/// <summary><c>results.json</c>, schema version 1: run metadata and every test with outcome, duration, output, location.</summary>
-/// <param name="TestsByLine">With --per-test-coverage: source file → line → the tests that ran it.</param>
-internal sealed record ResultsFile(
-    int SchemaVersion, string Harness, DateTimeOffset Finished, double Seconds, string Machine, int Cores, int Listed, IReadOnlyList<ResultEntry> Tests,
-    SortedDictionary<string, SortedDictionary<int, List<string>>>? TestsByLine)
-{
-    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed, SortedDictionary<string, SortedDictionary<int, List<string>>>? testsByLine) => new(
-        1,
-        typeof(ResultsFile).Assembly.GetName().Version?.ToString() ?? "0",
-        DateTimeOffset.UtcNow,
-        elapsed.TotalSeconds,
-        Environment.MachineName,
-        Environment.ProcessorCount,
-        listed,
-        [.. results.Select(ResultEntry.From)],
-        testsByLine);
-}
-
-internal sealed record ResultEntry(
-    string FullyQualifiedName, string DisplayName, string Suite, string BinaryId, string Binary, string Outcome, bool Flaky, int Attempts,
-    double Seconds, DateTimeOffset Started, string? File, int? Line, string? FailureMessage, string? FailureFile, int? FailureLine,
-    int? ExitCode, int? Signal, string StandardOutput, string StandardError)
-{
-    public static ResultEntry From(FinishedTest finished)
-    {
-        var r = finished.Result;
-        var test = r.Test;
-        return new(test.FullyQualifiedName, test.DisplayName, test.Binary.Suite, test.Binary.BinaryId, test.Binary.Path,
-            r.Outcome.ToString().ToLowerInvariant(), finished.IsFlaky, finished.Attempts, r.Duration.TotalSeconds, r.Started,
-            test.SourceFile, test.SourceLine, r.FailureMessage, r.FailureFile, r.FailureLine, r.ExitCode, r.Signal, r.StandardOutput, r.StandardError);
-    }
-}
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(ResultsFile))]
-internal sealed partial class ResultsJson : JsonSerializerContext;

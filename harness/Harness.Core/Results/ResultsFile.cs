@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Harness.Core.Suites.Running;
+
+namespace Harness.Core.Results;
+
+/// <summary>
+/// <c>results.json</c>, schema version 1: run metadata and every test with outcome, duration, output, location.
+/// Written by <c>harness test</c>; read back by reports and timing comparisons.
+/// </summary>
+/// <param name="TestsByLine">With --per-test-coverage: source file → line → the tests that ran it.</param>
+public sealed record ResultsFile(
+    int SchemaVersion, string Harness, DateTimeOffset Finished, double Seconds, string Machine, int Cores, int Listed, IReadOnlyList<ResultEntry> Tests,
+    SortedDictionary<string, SortedDictionary<int, List<string>>>? TestsByLine)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed, SortedDictionary<string, SortedDictionary<int, List<string>>>? testsByLine) => new(
+        CurrentSchemaVersion,
+        typeof(ResultsFile).Assembly.GetName().Version?.ToString() ?? "0",
+        DateTimeOffset.UtcNow,
+        elapsed.TotalSeconds,
+        Environment.MachineName,
+        Environment.ProcessorCount,
+        listed,
+        [.. results.Select(ResultEntry.From)],
+        testsByLine);
+
+    public void Write(Stream output) => JsonSerializer.Serialize(output, this, ResultsJson.Default.ResultsFile);
+
+    /// <summary>Reads a results file; a file that is not one (bad JSON, another schema) throws <see cref="InvalidDataException"/> naming it.</summary>
+    public static ResultsFile Read(string path)
+    {
+        try
+        {
+            using var input = File.OpenRead(path);
+            var file = JsonSerializer.Deserialize(input, ResultsJson.Default.ResultsFile)
+                ?? throw new InvalidDataException($"{path}: not a harness results file (null)");
+            if (file.SchemaVersion is < 1 or > CurrentSchemaVersion)
+            {
+                throw new InvalidDataException($"{path}: results schema version {file.SchemaVersion} is not supported (this harness reads 1–{CurrentSchemaVersion})");
+            }
+            return file;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a harness results file: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>One test's final result in <c>results.json</c>.</summary>
+public sealed record ResultEntry(
+    string FullyQualifiedName, string DisplayName, string Suite, string BinaryId, string Binary, string Outcome, bool Flaky, int Attempts,
+    double Seconds, DateTimeOffset Started, string? File, int? Line, string? FailureMessage, string? FailureFile, int? FailureLine,
+    int? ExitCode, int? Signal, string StandardOutput, string StandardError)
+{
+    public static ResultEntry From(FinishedTest finished)
+    {
+        var r = finished.Result;
+        var test = r.Test;
+        return new(test.FullyQualifiedName, test.DisplayName, test.Binary.Suite, test.Binary.BinaryId, test.Binary.Path,
+            r.Outcome.ToString().ToLowerInvariant(), finished.IsFlaky, finished.Attempts, r.Duration.TotalSeconds, r.Started,
+            test.SourceFile, test.SourceLine, r.FailureMessage, r.FailureFile, r.FailureLine, r.ExitCode, r.Signal, r.StandardOutput, r.StandardError);
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ResultsFile))]
+internal sealed partial class ResultsJson : JsonSerializerContext;
