@@ -23,4 +23,10 @@ public sealed record LaunchOptions(string Program, IReadOnlyList<string> Argumen
 
     /// <summary>Kill the whole traced tree after this long; the coverage gathered so far is kept.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Expires the run when cancelled, exactly as <see cref="Timeout"/> would (a caller's own clock, e.g. per test of a batch).</summary>
+    public CancellationToken TimeoutToken { get; init; }
+
+    /// <summary>On timeout, send SIGTERM first and SIGKILL only after this grace; null or zero: SIGKILL at once.</summary>
+    public TimeSpan? KillGrace { get; init; }
 }

@@ -35,9 +35,11 @@ public static class Tracer
             IsBackground = true,
         };
         thread.Start();
-        using var timer = options.Timeout is { } timeout ? new Timer(_ => session.Stop(StopReason.Timeout), null, timeout, Timeout.InfiniteTimeSpan) : null;
+        using var timer = options.Timeout is { } timeout ? new Timer(_ => session.Expire(), null, timeout, Timeout.InfiniteTimeSpan) : null;
+        using var expiry = options.TimeoutToken.Register(session.Expire);
         using var registration = cancellation.Register(() => session.Stop(StopReason.Cancel));
         thread.Join();
+        session.Dispose();
         if (failure is not null)
         {
             throw failure as TracerException ?? new TracerException($"tracing {options.Program} failed: {failure.Message}", failure);
@@ -66,7 +68,7 @@ internal enum StopReason
 /// </list>
 /// A new task's first stop may arrive before its parent's event: it waits in <see cref="_unclaimed"/> until then.
 /// </summary>
-internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
+internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner) : IDisposable
 {
     private const int RtConsistent = 0;
 
@@ -87,6 +89,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private long _inserted;
     private readonly Stopwatch _seizeToExec = new();
     private long _handlingTicks;
+    private Timer? _graceTimer;
 
     public void Run()
     {
@@ -140,6 +143,36 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
             _stop = reason;
         }
         KillAll();
+    }
+
+    /// <summary>
+    /// The timeout expired: SIGTERM to every traced process so tests can clean up, then SIGKILL after the grace
+    /// (at once without one). Safe from any thread.
+    /// </summary>
+    public void Expire()
+    {
+        if (options.KillGrace is not { } grace || grace <= TimeSpan.Zero || _stop != StopReason.None)
+        {
+            Stop(StopReason.Timeout);
+            return;
+        }
+        _stop = StopReason.Timeout;
+        lock (_liveLock)
+        {
+            foreach (var pid in _liveProcesses)
+            {
+                LibC.Kill(pid, Signals.SigTerm);
+            }
+            _graceTimer = new Timer(_ => KillAll(), null, grace, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_liveLock)
+        {
+            _graceTimer?.Dispose();
+        }
     }
 
     /// <summary>After a failure: kill and reap everything so no process survives.</summary>

@@ -135,6 +135,7 @@ internal static class Signals
 {
     public const int SigTrap = 5;
     public const int SigKill = 9;
+    public const int SigTerm = 15;
     public const int SigCont = 18;
     public const int SigStop = 19;
     public const int SigTstp = 20;

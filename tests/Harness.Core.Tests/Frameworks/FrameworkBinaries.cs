@@ -29,7 +29,7 @@ internal static class FrameworkBinaries
     public static TestBinary Catch2Fixture() =>
         Of(Fixtures.CMake("catch2", CFlavour.O0).Output("catch2_fixture_tests"), "catch2", "catch2_fixture_tests", TestFramework.Catch2);
 
-    public static TestBinary Catch2Names() => Of(Catch2NamesProgram.Build(), "catch2", "names", TestFramework.Catch2);
+    public static TestBinary Catch2Names() => Of(TestDataProgram.Catch2Names(), "catch2", "names", TestFramework.Catch2);
 
     /// <summary>Output lines of a process, without the trailing empty one.</summary>
     public static string[] Lines(ProcessResult result) =>

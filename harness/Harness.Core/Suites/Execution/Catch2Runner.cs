@@ -60,7 +60,7 @@ internal static class Catch2Runner
             try
             {
                 run = context.Start(["-r", "xml", "-d", "yes", "-o", xml, string.Join(',', batch.Select(t => Catch2Spec.Escape(t.FrameworkName)))],
-                    batch.Count);
+                    new BatchProgress.ReportFile(xml, "<TestCase "));
                 cases = File.Exists(xml) ? Read(xml) : [];
             }
             finally
@@ -101,9 +101,11 @@ internal static class Catch2Runner
                 {
                     message = $"{message}: {entry.Fatal}";
                 }
+                var (standardOutput, standardError) = Output(entry, run, batch.Count == 1 || outcome != TestOutcome.Passed);
                 results[test] = Results.Of(test, run, outcome, message,
                     outcome == TestOutcome.Passed ? null : entry.File, outcome == TestOutcome.Passed ? null : entry.Line,
-                    entry.Duration ?? (outcome is TestOutcome.Crashed or TestOutcome.TimedOut ? run.Duration : null));
+                    entry.Duration ?? (outcome is TestOutcome.Crashed or TestOutcome.TimedOut ? Results.Remainder(run, byName.Select(b => b.Entry.Duration)) : null),
+                    standardOutput, standardError);
             }
 
             var rest = batch.Where(t => !results.ContainsKey(t)).ToList();
@@ -131,6 +133,23 @@ internal static class Catch2Runner
             }
             batch = rest;
         }
+    }
+
+    /// <summary>
+    /// A test's output: what Catch2 captured from <c>std::cout</c>/<c>std::cerr</c> during it (its XML reporter
+    /// redirects those streams per test case). Output written past the streams (<c>printf</c>, child processes) is
+    /// the whole batch's: it goes with the test when the batch was that test alone or the test did not pass.
+    /// </summary>
+    private static (string Output, string Error) Output(Case entry, ProcessRun run, bool withProcessOutput)
+    {
+        if (!withProcessOutput)
+        {
+            return (entry.StandardOutput, entry.StandardError);
+        }
+        return (Join(entry.StandardOutput, run.StandardOutput), Join(entry.StandardError, run.StandardError));
+
+        static string Join(string captured, string process) =>
+            captured.Length == 0 ? process : process.Length == 0 ? captured : $"{captured}--- output of the Catch2 process ---\n{process}";
     }
 
     /// <summary>The reported case for each test of the batch; Catch2 matches names ignoring case, so fall back to that.</summary>
@@ -163,6 +182,8 @@ internal static class Catch2Runner
         public string? File { get; set; }
         public int? Line { get; set; }
         public string? Fatal { get; set; }
+        public string StandardOutput { get; set; } = "";
+        public string StandardError { get; set; } = "";
     }
 
     /// <summary>Reads test cases in order until the document ends or breaks off.</summary>
@@ -203,6 +224,9 @@ internal static class Catch2Runner
                         case "Original" or "Expanded" when expressionType is not null:
                             element = reader.Name;
                             break;
+                        case "StdOut" or "StdErr" when current is not null:
+                            element = reader.Name;
+                            break;
                         case "OverallResult" when current is not null && reader.Depth == depthOfCase + 1:
                             current.Success = reader.GetAttribute("success") == "true";
                             if (double.TryParse(reader.GetAttribute("durationInSeconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
@@ -212,8 +236,23 @@ internal static class Catch2Runner
                             break;
                     }
                 }
-                else if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && current is not null)
+                else if (current is not null && (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA
+                    || (reader.NodeType is XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace && element is "StdOut" or "StdErr")))
                 {
+                    if (element is "StdOut" or "StdErr")
+                    {
+                        // Catch2 puts the captured text on lines of its own, the closing tag indented after it.
+                        var captured = reader.Value.TrimStart('\n').TrimEnd(' ');
+                        if (element == "StdOut")
+                        {
+                            current.StandardOutput += captured;
+                        }
+                        else
+                        {
+                            current.StandardError += captured;
+                        }
+                        continue;
+                    }
                     var text = reader.Value.Trim();
                     switch (element)
                     {
@@ -236,7 +275,7 @@ internal static class Catch2Runner
                 }
                 else if (reader.NodeType == XmlNodeType.EndElement)
                 {
-                    if (reader.Name is "Original" or "Expanded" or "Exception" or "FatalErrorCondition")
+                    if (reader.Name is "Original" or "Expanded" or "Exception" or "FatalErrorCondition" or "StdOut" or "StdErr")
                     {
                         element = null;
                     }

@@ -72,7 +72,7 @@ internal static partial class GoogleTestRunner
                 {
                     arguments.Add("--gtest_also_run_disabled_tests");
                 }
-                run = context.Start(arguments, batch.Count);
+                run = context.Start(arguments, new BatchProgress.OutputLines("[ RUN      ]"));
                 var report = run.StartError is null && !run.TimedOut && run.Signal is null ? ReadXml(xml) : null;
                 if (report is not null)
                 {
@@ -146,7 +146,7 @@ internal static partial class GoogleTestRunner
         {
             var output = slices.First(s => s.Name == unfinished.FrameworkName).Slice.Output;
             results[unfinished] = Results.Of(unfinished, run, run.TimedOut ? TestOutcome.TimedOut : TestOutcome.Crashed,
-                Describe(run, context), duration: run.Duration, standardOutput: output);
+                Describe(run, context), duration: Results.Remainder(run, slices.Select(s => s.Slice.Duration)), standardOutput: output);
         }
         return batch.Where(t => !results.ContainsKey(t)).ToList();
     }

@@ -86,8 +86,10 @@ internal static class ProcessGroup
     private static readonly TimeSpan PipeGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs <paramref name="binary"/> with its fixed arguments, then <paramref name="arguments"/>.</summary>
+    /// <param name="timeout">Per test: a batch's clock restarts at each test it starts, as <paramref name="progress"/> tells.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the process group was killed first.</exception>
-    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CancellationToken cancellation)
+    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CancellationToken cancellation,
+        BatchProgress? progress = null)
     {
         cancellation.ThrowIfCancellationRequested();
         var start = new ProcessStartInfo(File.Exists(SetSid) ? SetSid : "setsid")
@@ -132,22 +134,24 @@ internal static class ProcessGroup
         {
             var group = process.Id;
             process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var output = new OutputCapture(process.StandardOutput, (progress as BatchProgress.OutputLines)?.Prefix);
+            var error = new OutputCapture(process.StandardError);
             var exited = process.WaitForExitAsync(CancellationToken.None);
             var timedOut = false;
+            using var deadline = TestDeadline.For(timeout, progress, output);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, deadline.Expired);
             try
             {
-                var limit = timeout is { } t ? (int)Math.Min(Math.Max(t.TotalMilliseconds, 0), int.MaxValue) : Timeout.Infinite;
-                if (!exited.Wait(limit, cancellation))
-                {
-                    timedOut = true;
-                    Native.KillGroup(group, Signals.Term);
-                    exited.Wait(killGrace, CancellationToken.None);
-                    // Whether or not the leader went on SIGTERM, nothing of the group may outlive the timeout.
-                    Native.KillGroup(group, Signals.Kill);
-                    exited.Wait();
-                }
+                exited.Wait(stop.Token);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                timedOut = true;
+                Native.KillGroup(group, Signals.Term);
+                exited.Wait(killGrace, CancellationToken.None);
+                // Whether or not the leader went on SIGTERM, nothing of the group may outlive the timeout.
+                Native.KillGroup(group, Signals.Kill);
+                exited.Wait(CancellationToken.None);
             }
             catch (OperationCanceledException)
             {
@@ -162,20 +166,19 @@ internal static class ProcessGroup
             // .NET reports a death by signal as 128 + the signal number.
             var code = process.ExitCode;
             int? signal = code is > 128 and < 128 + 65 ? code - 128 : null;
-            return new ProcessRun(signal is null ? code : null, signal, timedOut, null, started, duration,
-                output.IsCompletedSuccessfully ? output.Result : "", error.IsCompletedSuccessfully ? error.Result : "");
+            return new ProcessRun(signal is null ? code : null, signal, timedOut, null, started, duration, output.Text, error.Text);
         }
     }
 
     /// <summary>Waits for both pipes to close; kills what is left of the group when a grandchild keeps them open.</summary>
-    private static void Drain(Task<string> output, Task<string> error, int group)
+    private static void Drain(OutputCapture output, OutputCapture error, int group)
     {
         try
         {
-            if (!Task.WaitAll([output, error], PipeGrace))
+            if (!Task.WaitAll([output.Completion, error.Completion], PipeGrace))
             {
                 Native.KillGroup(group, Signals.Kill);
-                Task.WaitAll([output, error], PipeGrace);
+                Task.WaitAll([output.Completion, error.Completion], PipeGrace);
             }
         }
         catch (AggregateException)

@@ -40,13 +40,10 @@ internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan
 {
     public Harness.Core.Coverage.CoverageCollector? Coverage { get; init; }
 
-    public ProcessRun Start(IEnumerable<string> arguments, int testCount = 1)
-    {
-        var timeout = Timeout is { } t ? t * Math.Max(testCount, 1) : (TimeSpan?)null;
-        return Coverage is { } coverage
-            ? TracedProcess.Run(Binary, arguments, timeout, coverage, Cancellation)
-            : ProcessGroup.Run(Binary, arguments, timeout, KillGrace, Cancellation);
-    }
+    /// <summary>Runs the binary with <paramref name="arguments"/>; <paramref name="progress"/> tells when a batch starts each test, for per-test timeouts.</summary>
+    public ProcessRun Start(IEnumerable<string> arguments, BatchProgress? progress = null) => Coverage is { } coverage
+        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, coverage, Cancellation, progress)
+        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress);
 }
 
 /// <summary>Results built from a whole process run.</summary>
@@ -74,9 +71,16 @@ internal static class Results
     /// signal only goes to the crashed test, not to the tests of a batch that finished before the process died.
     /// </summary>
     public static TestResult Of(TestCase test, ProcessRun run, TestOutcome outcome, string? message,
-        string? file = null, int? line = null, TimeSpan? duration = null, string? standardOutput = null) =>
-        new(test, outcome, duration ?? run.Duration, run.Started, standardOutput ?? run.StandardOutput, run.StandardError,
+        string? file = null, int? line = null, TimeSpan? duration = null, string? standardOutput = null, string? standardError = null) =>
+        new(test, outcome, duration ?? run.Duration, run.Started, standardOutput ?? run.StandardOutput, standardError ?? run.StandardError,
             message, file, line, run.TimedOut ? null : run.ExitCode, outcome == TestOutcome.Crashed && !run.TimedOut ? run.Signal : null);
+
+    /// <summary>The time of a batch's unfinished test: the process's time less what its finished tests took.</summary>
+    public static TimeSpan Remainder(ProcessRun run, IEnumerable<TimeSpan?> finished)
+    {
+        var rest = run.Duration - finished.Aggregate(TimeSpan.Zero, (sum, d) => sum + (d ?? TimeSpan.Zero));
+        return rest > TimeSpan.Zero ? rest : TimeSpan.Zero;
+    }
 
     public static string Seconds(TimeSpan? timeout) =>
         timeout is { } t ? t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "?";

@@ -17,7 +17,8 @@ internal static partial class TracedProcess
 {
     private const int OCloExec = 0x80000;
 
-    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, CoverageCollector coverage, CancellationToken cancellation)
+    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CoverageCollector coverage,
+        CancellationToken cancellation, BatchProgress? progress = null)
     {
         cancellation.ThrowIfCancellationRequested();
         var started = DateTimeOffset.Now;
@@ -38,8 +39,9 @@ internal static partial class TracedProcess
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
         using var outReader = new StreamReader(new FileStream(outRead, FileAccess.Read), Encoding.UTF8);
         using var errReader = new StreamReader(new FileStream(errRead, FileAccess.Read), Encoding.UTF8);
-        var output = outReader.ReadToEndAsync(CancellationToken.None);
-        var error = errReader.ReadToEndAsync(CancellationToken.None);
+        var output = new OutputCapture(outReader, (progress as BatchProgress.OutputLines)?.Prefix);
+        var error = new OutputCapture(errReader);
+        using var deadline = TestDeadline.For(timeout, progress, output);
         TraceResult result;
         try
         {
@@ -51,7 +53,8 @@ internal static partial class TracedProcess
                 StandardInput = (int)devNull.DangerousGetHandle(),
                 StandardOutput = (int)outWrite.DangerousGetHandle(),
                 StandardError = (int)errWrite.DangerousGetHandle(),
-                Timeout = timeout,
+                TimeoutToken = deadline.Expired,
+                KillGrace = killGrace,
             };
             result = Tracer.Run(options, coverage.Planner, cancellation);
         }
@@ -66,14 +69,13 @@ internal static partial class TracedProcess
             errWrite.Dispose();
         }
         var duration = clock.Elapsed;
-        Task.WaitAll([output, error], TimeSpan.FromSeconds(5));
+        Task.WaitAll([output.Completion, error.Completion], TimeSpan.FromSeconds(5));
         coverage.Add(result.Images);
         if (result.Cancelled)
         {
             throw new OperationCanceledException(cancellation);
         }
-        return new ProcessRun(result.ExitCode, result.TerminatingSignal, result.TimedOut, null, started, duration,
-            output.IsCompletedSuccessfully ? output.Result : "", error.IsCompletedSuccessfully ? error.Result : "");
+        return new ProcessRun(result.ExitCode, result.TerminatingSignal, result.TimedOut, null, started, duration, output.Text, error.Text);
     }
 
     private static (SafeFileHandle Read, SafeFileHandle Write) Pipe()

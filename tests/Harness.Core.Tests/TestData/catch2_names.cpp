@@ -1,6 +1,6 @@
 // Catch2 test names that stress listing and specs: every character the spec parser treats specially,
 // a '#' prefix (quoted by --list-test-names-only), two names that sanitize to the same path, hidden
-// cases, and a name long enough to wrap in the console listing. Built by Catch2NamesProgram.cs.
+// cases, and a name long enough to wrap in the console listing. Built by TestDataProgram.cs.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 TEST_CASE("plain name", "[a]") {}

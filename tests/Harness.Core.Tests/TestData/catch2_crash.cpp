@@ -1,6 +1,6 @@
 // A Catch2 binary whose second case dies by SIGSEGV: the XML report is cut off there, so the harness must
 // report it crashed, keep the verdict of the case before it and run the cases after it again.
-// Built by Catch2CrashProgram.cs.
+// Built by TestDataProgram.cs.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 #include <csignal>
