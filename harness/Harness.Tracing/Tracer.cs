@@ -51,6 +51,8 @@ public static class Tracer
 internal enum StopReason
 {
     None,
+    /// <summary>The program ended by itself.</summary>
+    Finished,
     Timeout,
     Cancel,
     Failure,
@@ -138,11 +140,25 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     /// <summary>Kills the whole traced tree; the loop then sees every task exit. Safe from any thread.</summary>
     public void Stop(StopReason reason)
     {
-        if (_stop == StopReason.None)
-        {
-            _stop = reason;
-        }
+        TrySetStop(reason);
         KillAll();
+    }
+
+    /// <summary>
+    /// The first reason wins, including the program's own end: a timer that fires late, after the program exited
+    /// but before its leftovers are reaped, must not turn a finished run into a timed-out one.
+    /// </summary>
+    private bool TrySetStop(StopReason reason)
+    {
+        lock (_liveLock)
+        {
+            if (_stop != StopReason.None)
+            {
+                return false;
+            }
+            _stop = reason;
+            return true;
+        }
     }
 
     /// <summary>
@@ -151,12 +167,15 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     /// </summary>
     public void Expire()
     {
-        if (options.KillGrace is not { } grace || grace <= TimeSpan.Zero || _stop != StopReason.None)
+        if (options.KillGrace is not { } grace || grace <= TimeSpan.Zero)
         {
             Stop(StopReason.Timeout);
             return;
         }
-        _stop = StopReason.Timeout;
+        if (!TrySetStop(StopReason.Timeout))
+        {
+            return;
+        }
         lock (_liveLock)
         {
             foreach (var pid in _liveProcesses)
@@ -277,6 +296,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                 _signal = status.TermSignal;
             }
             // The program is done: nothing it left running may outlive harness.
+            TrySetStop(StopReason.Finished);
             KillAll();
         }
     }

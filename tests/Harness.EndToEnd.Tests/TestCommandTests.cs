@@ -46,6 +46,20 @@ public sealed class TestCommandTests
     }
 
     [Fact]
+    public void Test_InheritedGoogleTestShardingVariables_StillRunsEveryTest()
+    {
+        using var directory = new TempDirectory("test-gtest-shard-env");
+        var sharded = new Dictionary<string, string?> { ["GTEST_TOTAL_SHARDS"] = "3", ["GTEST_SHARD_INDEX"] = "2" };
+
+        ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, "test", BuildDirectory, "--out", directory.Path], environment: sharded,
+            timeout: TimeSpan.FromMinutes(3));
+
+        var outcomes = Outcomes(directory.Path);
+        Assert.DoesNotContain(outcomes, o => o.Value is not ("passed" or "failed" or "crashed" or "skipped"));
+        Assert.Equal(outcomes.Count - 3, outcomes.Count(o => o.Value == "passed"));
+    }
+
+    [Fact]
     public void Test_TwoHashPartitions_TogetherRunEveryTestOnce()
     {
         using var whole = new TempDirectory("test-whole");

@@ -38,7 +38,14 @@ public sealed record TestBinary(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string> Arguments,
     TimeSpan? Timeout,
-    IReadOnlyList<string> Labels);
+    IReadOnlyList<string> Labels)
+{
+    /// <summary>Where the build system declares it (CTest: the <c>add_test</c> call), the source of a plain test.</summary>
+    public SourceLocation? DeclaredAt { get; init; }
+}
+
+/// <summary>A file and 1-based line.</summary>
+public sealed record SourceLocation(string File, int Line);
 
 /// <summary>A trait of a test (module, gtest parameter, Catch2 tag, ignored/disabled), as in a test explorer.</summary>
 public readonly record struct TestTrait(string Name, string Value);

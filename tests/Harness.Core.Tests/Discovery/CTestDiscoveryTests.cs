@@ -65,6 +65,26 @@ public sealed class CTestDiscoveryTests
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }
 
+    [Fact]
+    public void List_CCtestBuild_PlainTestsAtTheirAddTestLineWithLabelTraits()
+    {
+        var binaries = SuiteDiscovery.Discover(Fixtures.CMake("c-ctest", CFlavour.O0).BuildDirectory, SuiteKind.CMake);
+        var cmakeLists = Path.Combine(Repository.Root, "fixtures", "c-ctest", "CMakeLists.txt");
+        var lines = File.ReadAllLines(cmakeLists);
+
+        var tests = binaries.SelectMany(Harness.Core.Suites.Frameworks.TestLister.List).ToList();
+
+        Assert.Equal(3, tests.Count);
+        Assert.All(tests, test =>
+        {
+            Assert.Equal(cmakeLists, test.SourceFile);
+            var declaration = Array.FindIndex(lines, l => l.StartsWith($"add_test(NAME {test.DisplayName} ", StringComparison.Ordinal)) + 1;
+            Assert.Equal(declaration, test.SourceLine);
+            Assert.Equal(test.Binary.Labels, test.Traits.Where(t => t.Name == "label").Select(t => t.Value));
+            Assert.Contains(new TestTrait("label", "c"), test.Traits);
+        });
+    }
+
     [Theory]
     [InlineData("cpp-gtest", "harness_cpp_gtest", TestFramework.GoogleTest, "gtest")]
     [InlineData("catch2", "harness_catch2", TestFramework.Catch2, "catch2")]

@@ -53,6 +53,7 @@ internal static class CTestDiscovery
         {
             return binaries;
         }
+        var declarations = Declarations(root);
         foreach (var test in tests.EnumerateArray())
         {
             var name = test.GetProperty("name").GetString()!;
@@ -107,9 +108,43 @@ internal static class CTestDiscovery
             var framework = Path.IsPathRooted(executable) ? FrameworkDetection.Detect(executable) : TestFramework.Plain;
             binaries.Add(new TestBinary(
                 executable, suite, SuiteDiscovery.IdPart(name), framework, workingDirectory,
-                variables, words[1..], timeout, labels));
+                variables, words[1..], timeout, labels)
+            {
+                DeclaredAt = test.TryGetProperty("backtrace", out var node) && node.TryGetInt32(out var index)
+                    && index >= 0 && index < declarations.Count ? declarations[index] : null,
+            });
         }
         return binaries;
+    }
+
+    /// <summary>
+    /// The source location of each node of json-v1's <c>backtraceGraph</c>: a test's <c>backtrace</c> names the node
+    /// of its <c>add_test</c> call (<c>gtest_discover_tests</c> entries have none).
+    /// </summary>
+    private static List<SourceLocation?> Declarations(JsonElement root)
+    {
+        var locations = new List<SourceLocation?>();
+        if (!root.TryGetProperty("backtraceGraph", out var graph)
+            || !graph.TryGetProperty("files", out var filesElement) || !graph.TryGetProperty("nodes", out var nodes))
+        {
+            return locations;
+        }
+        var files = filesElement.EnumerateArray().Select(f => f.GetString()).ToList();
+        foreach (var node in nodes.EnumerateArray())
+        {
+            string? path = null;
+            var lineNumber = 0;
+            if (node.TryGetProperty("file", out var file) && file.TryGetInt32(out var index) && index >= 0 && index < files.Count)
+            {
+                path = files[index];
+            }
+            if (node.TryGetProperty("line", out var line))
+            {
+                line.TryGetInt32(out lineNumber);
+            }
+            locations.Add(path is { Length: > 0 } && lineNumber > 0 ? new SourceLocation(path, lineNumber) : null);
+        }
+        return locations;
     }
 
     // CTest prints a one-item list property as a plain string.

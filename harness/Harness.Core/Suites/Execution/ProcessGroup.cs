@@ -25,6 +25,28 @@ internal sealed record ProcessRun(
         StartError ?? (TimedOut ? "timed out" : Signal is { } signal ? $"killed by {Signals.Name(signal)}" : $"exit code {ExitCode}");
 }
 
+/// <summary>The environment of a test process: harness's own, less what would change which tests run, plus the binary's.</summary>
+internal static class TestEnvironment
+{
+    /// <summary>
+    /// GoogleTest's sharding variables, inherited from a CI job that shards with them, would make a batch silently
+    /// run only its shard of the tests we asked for; harness shards with --partition instead.
+    /// </summary>
+    private static readonly string[] Unset = ["GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"];
+
+    public static void Apply(TestBinary binary, IDictionary<string, string?> environment)
+    {
+        foreach (var name in Unset)
+        {
+            environment.Remove(name);
+        }
+        foreach (var (name, value) in binary.Environment)
+        {
+            environment[name] = value;
+        }
+    }
+}
+
 /// <summary>Signal numbers and names (Linux).</summary>
 internal static class Signals
 {
@@ -107,10 +129,7 @@ internal static class ProcessGroup
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in binary.Environment)
-        {
-            start.Environment[name] = value;
-        }
+        TestEnvironment.Apply(binary, start.Environment);
 
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();

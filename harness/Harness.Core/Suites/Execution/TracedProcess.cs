@@ -28,11 +28,8 @@ internal static partial class TracedProcess
             return new ProcessRun(null, null, false, $"could not start {binary.Path}: no such file", started, clock.Elapsed, "", "");
         }
         var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
-        foreach (var (name, value) in binary.Environment)
-        {
-            environment[name] = value;
-        }
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        TestEnvironment.Apply(binary, environment);
 
         var (outRead, outWrite) = Pipe();
         var (errRead, errWrite) = Pipe();
@@ -47,7 +44,7 @@ internal static partial class TracedProcess
         {
             var options = new LaunchOptions(binary.Path, [.. binary.Arguments, .. arguments])
             {
-                Environment = environment,
+                Environment = environment.ToDictionary(e => e.Key, e => e.Value ?? "", StringComparer.Ordinal),
                 WorkingDirectory = binary.WorkingDirectory,
                 NewProcessGroup = true,
                 StandardInput = (int)devNull.DangerousGetHandle(),

@@ -21,9 +21,21 @@ public static class TestLister
         _ => throw new ArgumentOutOfRangeException(nameof(framework), framework, "unknown test framework"),
     };
 
-    /// <summary>Lists the tests of <paramref name="binary"/> with the lister of its framework.</summary>
+    /// <summary>
+    /// Lists the tests of <paramref name="binary"/> with the lister of its framework; the labels the build system
+    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests.
+    /// </summary>
     /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
-    public static IReadOnlyList<TestCase> List(TestBinary binary) => For(binary.Framework).List(binary);
+    public static IReadOnlyList<TestCase> List(TestBinary binary)
+    {
+        var tests = For(binary.Framework).List(binary);
+        if (binary.Labels.Count == 0)
+        {
+            return tests;
+        }
+        TestTrait[] labels = [.. binary.Labels.Select(label => new TestTrait("label", label))];
+        return [.. tests.Select(t => t with { Traits = [.. t.Traits, .. labels] })];
+    }
 
     /// <summary>
     /// Lists several binaries, in parallel (each listing is a process or two and a DWARF read), returning

@@ -32,10 +32,7 @@ internal static class ListingProcess
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in binary.Environment)
-        {
-            start.Environment[name] = value;
-        }
+        Execution.TestEnvironment.Apply(binary, start.Environment);
 
         Process process;
         try

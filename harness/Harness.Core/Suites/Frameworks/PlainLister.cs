@@ -13,8 +13,8 @@ public sealed class PlainLister : ITestLister
             DisplayName: binary.BinaryId,
             FrameworkName: "",
             Binary: binary,
-            SourceFile: null,
-            SourceLine: null,
+            SourceFile: binary.DeclaredAt?.File,
+            SourceLine: binary.DeclaredAt?.Line,
             Traits: [],
             IsIgnored: false),
     ];
