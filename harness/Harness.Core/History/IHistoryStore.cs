@@ -16,6 +16,9 @@ public interface IHistoryStore : IDisposable
     /// <summary>The most recent runs, newest first.</summary>
     IReadOnlyList<RunInfo> Latest(int count);
 
+    /// <summary>Up to <paramref name="count"/> runs recorded before run <paramref name="id"/>, newest first.</summary>
+    IReadOnlyList<RunInfo> Before(long id, int count);
+
     /// <summary>Runs whose commit starts with <paramref name="commitPrefix"/>, newest first.</summary>
     IReadOnlyList<RunInfo> RunsAtCommit(string commitPrefix);
 

@@ -150,6 +150,9 @@ public sealed class SqliteHistoryStore : IHistoryStore
 
     public IReadOnlyList<RunInfo> Latest(int count) => Runs("ORDER BY id DESC LIMIT $value", count);
 
+    public IReadOnlyList<RunInfo> Before(long id, int count) =>
+        Runs("WHERE id < $value ORDER BY id DESC LIMIT $count", id, count);
+
     public IReadOnlyList<RunInfo> RunsAtCommit(string commitPrefix) =>
         Runs("WHERE substr(commit_id, 1, length($value)) = $value ORDER BY id DESC", commitPrefix.ToLowerInvariant());
 
@@ -167,11 +170,15 @@ public sealed class SqliteHistoryStore : IHistoryStore
         return (IReadOnlyList<TimingSample>)samples;
     });
 
-    private List<RunInfo> Runs(string clause, object value) => Guard("read runs", () =>
+    private List<RunInfo> Runs(string clause, object value, int? count = null) => Guard("read runs", () =>
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT id, started, commit_id, branch, machine, cores, harness, suites, repeat, warmup FROM runs {clause}";
         command.Parameters.AddWithValue("$value", value);
+        if (count is { } limit)
+        {
+            command.Parameters.AddWithValue("$count", limit);
+        }
         using var reader = command.ExecuteReader();
         var runs = new List<RunInfo>();
         while (reader.Read())
