@@ -104,6 +104,10 @@ internal static class CompareCommand
     /// <summary>The console table, worst first, slower rows in red.</summary>
     private static void Table(ComparisonReport report)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 240; // a pipe or a CI log: no terminal to wrap test names at 80 columns
+        }
         AnsiConsole.MarkupLine($"baseline: {Markup.Escape(report.Baseline)}");
         AnsiConsole.MarkupLine($"current:  {Markup.Escape(report.Current)}");
         var table = new Table().Border(TableBorder.Simple)
