@@ -18,7 +18,7 @@ internal static class CompareCommand
 
     public static Command Create()
     {
-        var baseline = new Option<string?>("--baseline") { Description = "Run id, latest~N, commit (all its runs), or a file: results.json, JUnit XML, CTestCostData.txt (default: the run before --current)." };
+        var baseline = new Option<string?>("--baseline") { Description = "Run id, latest~N, commit (all its runs), or a file: results.json, JUnit XML, CTestCostData.txt (default: the run before --current; all runs of its commit when that differs from the current one)." };
         var current = new Option<string?>("--current") { Description = "Run id, latest~N, commit, or a file (default: the latest run)." };
         var threshold = new Option<string>("--threshold") { Description = "Smallest change that counts, e.g. 5% or 0.05 (a test's own noise raises it).", DefaultValueFactory = _ => "5%" };
         var confidence = new Option<double>("--confidence") { Description = "How sure a slower/faster verdict must be.", DefaultValueFactory = _ => 0.99 };

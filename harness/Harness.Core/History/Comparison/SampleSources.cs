@@ -13,7 +13,8 @@ public sealed class SampleSources(IHistoryStore? store, string workingDirectory)
     public (SampleSource Source, RunInfo? Run) Current(string? spec) =>
         spec is null ? FromRuns([Store.Latest(1).FirstOrDefault() ?? throw new HistoryException("no runs recorded yet: run harness test first")]) : Resolve(spec);
 
-    /// <summary>The baseline: <paramref name="spec"/>, or the run recorded before <paramref name="current"/>.</summary>
+    /// <summary>The baseline: <paramref name="spec"/>; else the run recorded before <paramref name="current"/>, or, when that
+    /// run is at another commit than the current one, all runs recorded at that commit.</summary>
     public SampleSource Baseline(string? spec, RunInfo? current)
     {
         if (spec is not null)
@@ -25,8 +26,13 @@ public sealed class SampleSources(IHistoryStore? store, string workingDirectory)
             throw new HistoryException("--baseline is needed when --current is a file");
         }
         var before = Store.Before(current.Id, 1);
-        return before.Count == 0
-            ? throw new HistoryException($"run {current.Id} is the first one recorded: nothing to compare it with (give --baseline)")
+        if (before.Count == 0)
+        {
+            throw new HistoryException($"run {current.Id} is the first one recorded: nothing to compare it with (give --baseline)");
+        }
+        // The run before is at another commit: every run of that commit is its baseline, more samples of the same code.
+        return before[0].Commit is { } previous && previous != current.Commit
+            ? FromRuns([.. Store.RunsAtCommit(previous).Where(r => r.Id < current.Id)]).Source
             : FromRuns(before).Source;
     }
 
