@@ -139,7 +139,8 @@ internal static class TestCommand
             return 2;
         }
 
-        var historyLine = run is null ? null : TestHistory.Record(settings.History!, run, repeated);
+        // An interrupted run's partial samples would read as a complete run in later comparisons.
+        var historyLine = run is null || interrupted.IsCancellationRequested ? null : TestHistory.Record(settings.History!, run, repeated);
         var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
         Console.WriteLine();
         TestProgress.Summary(results);

@@ -11,9 +11,12 @@ public static class ComparisonJsonWriter
     {
         var document = new ComparisonDocument(1, report.Baseline, report.Current, report.Options.Threshold, report.Options.Confidence, report.AnySlower,
             [.. report.Items.Select(i => new ComparisonEntry(i.Name, TimingText.Verdict(i.Verdict), i.BaselineMedian, i.CurrentMedian, i.Ratio, i.RatioLow, i.RatioHigh,
-                i.PValue, i.Noise, i.EffectiveThreshold, i.Baseline, i.Current))]);
+                Finite(i.PValue), i.Noise, i.EffectiveThreshold, i.Baseline, i.Current))]);
         JsonSerializer.Serialize(output, document, ComparisonJson.Default.ComparisonDocument);
     }
+
+    /// <summary>JSON has no NaN: a test on two samples of identical values has no defined p-value.</summary>
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }
 
 internal sealed record ComparisonDocument(

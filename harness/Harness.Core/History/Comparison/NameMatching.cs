@@ -4,23 +4,27 @@ namespace Harness.Core.History.Comparison;
 /// Names in imported files are the framework's or the build system's (<c>c_pass</c> from CTest,
 /// <c>Shapes.Area</c> from GoogleTest's XML, <c>tests::adds</c>), harness's are dotted
 /// <c>suite.binary.path</c>. A foreign name that is not a harness name is renamed to the one harness name
-/// that ends with it, when exactly one does.
+/// that ends with it (after a dot), when exactly one does.
 /// </summary>
 public static class NameMatching
 {
     public static SampleSource Align(SampleSource foreign, IReadOnlyCollection<string> names)
     {
         var known = names.ToHashSet(StringComparer.Ordinal);
-        var sets = foreign.Sets.Select(set =>
+        // Every dotted suffix of every harness name → that name, or null when two names share the suffix.
+        var bySuffix = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in names)
         {
-            if (known.Contains(set.Name))
+            for (var dot = name.IndexOf('.'); dot >= 0; dot = name.IndexOf('.', dot + 1))
             {
-                return set;
+                var suffix = name[(dot + 1)..];
+                bySuffix[suffix] = bySuffix.ContainsKey(suffix) && bySuffix[suffix] != name ? null : name;
             }
-            var dotted = "." + set.Name.Replace("::", ".", StringComparison.Ordinal);
-            var matches = names.Where(n => n.EndsWith(dotted, StringComparison.Ordinal)).Take(2).ToList();
-            return matches.Count == 1 ? set with { Name = matches[0] } : set;
-        }).ToList();
+        }
+        var sets = foreign.Sets.Select(set =>
+            known.Contains(set.Name) ? set
+            : bySuffix.GetValueOrDefault(set.Name.Replace("::", ".", StringComparison.Ordinal)) is { } match ? set with { Name = match }
+            : set).ToList();
         return foreign with { Sets = sets };
     }
 }
