@@ -37,9 +37,14 @@ internal static class TestCommand
         var perTest = new Option<bool>("--per-test-coverage") { Description = "Like --coverage, and record in results.json which tests ran each line (one test a process)." };
         var include = new Option<string[]>("--include") { Description = "With --coverage: glob of source files to cover (repeatable)." };
         var exclude = new Option<string[]>("--exclude") { Description = "With --coverage: glob of source files to leave out (repeatable)." };
+        var repeat = new Option<int>("--repeat") { Description = "Run the selection N times (whole passes, so each test's runs interleave with the others') for timing distributions.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup") { Description = "Passes to run first and discard.", DefaultValueFactory = _ => 0 };
+        var history = new Option<string>("--history") { Description = "Timing history database to record the run in.", DefaultValueFactory = _ => TestHistory.DefaultPath };
+        var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
+            repeat, warmup, history, noHistory,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -57,19 +62,23 @@ internal static class TestCommand
             result.GetValue(coverage) || result.GetValue(perTest),
             result.GetValue(perTest),
             result.GetValue(include) ?? [],
-            result.GetValue(exclude) ?? []), cancellation)));
+            result.GetValue(exclude) ?? [],
+            result.GetValue(repeat),
+            result.GetValue(warmup),
+            result.GetValue(noHistory) ? null : result.GetValue(history)), cancellation)));
         return command;
     }
 
     private sealed record Settings(
         string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
-        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes);
+        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes,
+        int Repeat, int Warmup, string? History);
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0)
+        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0 || settings.Repeat < 1 || settings.Warmup < 0)
         {
-            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0");
+            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --repeat ≥ 1, --warmup ≥ 0");
             return 2;
         }
         TestSelection selection;
@@ -96,9 +105,11 @@ internal static class TestCommand
         var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)), settings.PerTestCoverage) : null;
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
             new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
+        var run = settings.History is null ? null : TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new TestProgress(selected.Count);
-        var results = TestRunner.Run(selected, options, finished => progress.Finished(finished, settings.FlakyFails), interrupted.Token);
+        var progress = new TestProgress(selected.Count * (settings.Warmup + settings.Repeat));
+        var repeated = RepeatedRunner.Run(selected, options, settings.Warmup, settings.Repeat, finished => progress.Finished(finished, settings.FlakyFails), interrupted.Token);
+        var results = repeated.Select(r => r.Final).ToList();
         progress.Complete();
         var elapsed = clock.Elapsed;
 
@@ -112,7 +123,7 @@ internal static class TestCommand
             using (var json = File.Create(Path.Combine(settings.Output, "results.json")))
             {
                 var testsByLine = collector?.PerTest == true ? collector.TestsByLine() : null;
-                ResultsFile.From(results, all.Count, elapsed, testsByLine).Write(json);
+                ResultsFile.From(results, all.Count, elapsed, testsByLine, settings.Repeat > 1 ? TestHistory.Durations(repeated) : null).Write(json);
             }
             if (collector is not null)
             {
@@ -128,6 +139,8 @@ internal static class TestCommand
             return 2;
         }
 
+        // An interrupted run's partial samples would read as a complete run in later comparisons.
+        var historyLine = run is null || interrupted.IsCancellationRequested ? null : TestHistory.Record(settings.History!, run, repeated);
         var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
         Console.WriteLine();
         TestProgress.Summary(results);
@@ -140,6 +153,10 @@ internal static class TestCommand
         if (coverageSummary is not null)
         {
             Console.WriteLine(coverageSummary);
+        }
+        if (historyLine is not null)
+        {
+            Console.WriteLine(historyLine);
         }
         return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
     }

@@ -15,7 +15,10 @@ public sealed record ResultsFile(
 {
     public const int CurrentSchemaVersion = 1;
 
-    public static ResultsFile From(IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed, SortedDictionary<string, SortedDictionary<int, List<string>>>? testsByLine) => new(
+    /// <param name="samples">With <c>--repeat</c>: each test's measured durations in seconds, by name.</param>
+    public static ResultsFile From(
+        IReadOnlyList<FinishedTest> results, int listed, TimeSpan elapsed, SortedDictionary<string, SortedDictionary<int, List<string>>>? testsByLine,
+        IReadOnlyDictionary<string, IReadOnlyList<double>>? samples = null) => new(
         CurrentSchemaVersion,
         typeof(ResultsFile).Assembly.GetName().Version?.ToString() ?? "0",
         DateTimeOffset.UtcNow,
@@ -23,7 +26,7 @@ public sealed record ResultsFile(
         Environment.MachineName,
         Environment.ProcessorCount,
         listed,
-        [.. results.Select(ResultEntry.From)],
+        [.. results.Select(r => ResultEntry.From(r, samples?.GetValueOrDefault(r.Test.FullyQualifiedName)))],
         testsByLine);
 
     public void Write(Stream output) => JsonSerializer.Serialize(output, this, ResultsJson.Default.ResultsFile);
@@ -50,18 +53,20 @@ public sealed record ResultsFile(
 }
 
 /// <summary>One test's final result in <c>results.json</c>.</summary>
+/// <param name="Samples">With <c>--repeat</c>: the durations of its measured runs in seconds (warm-ups excluded); absent otherwise.</param>
 public sealed record ResultEntry(
     string FullyQualifiedName, string DisplayName, string Suite, string BinaryId, string Binary, string Outcome, bool Flaky, int Attempts,
     double Seconds, DateTimeOffset Started, string? File, int? Line, string? FailureMessage, string? FailureFile, int? FailureLine,
-    int? ExitCode, int? Signal, string StandardOutput, string StandardError)
+    int? ExitCode, int? Signal, string StandardOutput, string StandardError,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<double>? Samples = null)
 {
-    public static ResultEntry From(FinishedTest finished)
+    public static ResultEntry From(FinishedTest finished, IReadOnlyList<double>? samples = null)
     {
         var r = finished.Result;
         var test = r.Test;
         return new(test.FullyQualifiedName, test.DisplayName, test.Binary.Suite, test.Binary.BinaryId, test.Binary.Path,
             r.Outcome.ToString().ToLowerInvariant(), finished.IsFlaky, finished.Attempts, r.Duration.TotalSeconds, r.Started,
-            test.SourceFile, test.SourceLine, r.FailureMessage, r.FailureFile, r.FailureLine, r.ExitCode, r.Signal, r.StandardOutput, r.StandardError);
+            test.SourceFile, test.SourceLine, r.FailureMessage, r.FailureFile, r.FailureLine, r.ExitCode, r.Signal, r.StandardOutput, r.StandardError, samples);
     }
 }
 

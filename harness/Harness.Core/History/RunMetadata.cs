@@ -1,0 +1,58 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Harness.Core.History;
+
+/// <summary>What a run records about where it ran: machine, cores, harness version and, in a git working tree, commit and branch.</summary>
+public static class RunMetadata
+{
+    /// <summary>The metadata of a run starting now in <paramref name="workingDirectory"/>.</summary>
+    public static RunInfo Capture(string workingDirectory, IEnumerable<string> suites, int repeat, int warmup)
+    {
+        var commit = Git(workingDirectory, "rev-parse", "--verify", "--quiet", "HEAD");
+        var branch = commit is null ? null : Git(workingDirectory, "rev-parse", "--abbrev-ref", "HEAD");
+        return new RunInfo(
+            0, DateTimeOffset.UtcNow, commit, branch is null or "HEAD" ? null : branch, Environment.MachineName, Environment.ProcessorCount,
+            typeof(RunMetadata).Assembly.GetName().Version?.ToString() ?? "0", string.Join(' ', suites), repeat, warmup);
+    }
+
+    /// <summary>One line git prints, or <see langword="null"/> outside a repository or without git.</summary>
+    internal static string? Git(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return null;
+            }
+            process.StandardInput.Close();
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill();
+                return null;
+            }
+            _ = error.Result;
+            var line = output.Trim();
+            return process.ExitCode == 0 && line.Length > 0 ? line : null;
+        }
+        catch (Win32Exception)
+        {
+            return null; // no git on this machine: history is kept without commits
+        }
+    }
+}
