@@ -23,7 +23,7 @@ public static class TestExecutor
         {
             throw new ArgumentException("all tests of one run must belong to one test binary", nameof(tests));
         }
-        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation) { Coverage = options.Coverage };
+        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation) { Coverage = options.Coverage, Profile = options.Profile };
         return binary.Framework switch
         {
             TestFramework.LibTest => tests.Select(t => LibTestRunner.Run(t, context)).ToArray(),
@@ -40,11 +40,13 @@ internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan
 {
     public Harness.Core.Coverage.CoverageCollector? Coverage { get; init; }
 
+    public Harness.Core.Profiling.ProfileCollector? Profile { get; init; }
+
     public ProcessRun Start(IEnumerable<string> arguments, int testCount = 1)
     {
         var timeout = Timeout is { } t ? t * Math.Max(testCount, 1) : (TimeSpan?)null;
-        return Coverage is { } coverage
-            ? TracedProcess.Run(Binary, arguments, timeout, coverage, Cancellation)
+        return Coverage is not null || Profile is not null
+            ? TracedProcess.Run(Binary, arguments, timeout, Coverage, Profile, Cancellation)
             : ProcessGroup.Run(Binary, arguments, timeout, KillGrace, Cancellation);
     }
 }
