@@ -82,7 +82,7 @@ internal sealed class StackSampler : IDisposable
         for (var i = _frames.Count - 1; i >= 0; i--)
         {
             var address = _frames[i];
-            if (!code.TryFind(address, out var image, out var bias) && i == 0 && code.Age > TimeSpan.FromMilliseconds(20))
+            if (!code.TryFind(address, out var image, out var bias) && i == 0 && code.Age > TimeSpan.FromMilliseconds(2))
             {
                 // The leaf in code we have not seen mapped (a library loaded without the rendezvous, JIT code): re-read once.
                 space.Code = code = CodeMap.Read(space.Pid, this);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Core.Coverage;
+using Harness.Core.Profiling;
 using Harness.Core.Results;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
@@ -37,9 +38,11 @@ internal static class TestCommand
         var perTest = new Option<bool>("--per-test-coverage") { Description = "Like --coverage, and record in results.json which tests ran each line (one test a process)." };
         var include = new Option<string[]>("--include") { Description = "With --coverage: glob of source files to cover (repeatable)." };
         var exclude = new Option<string[]>("--exclude") { Description = "With --coverage: glob of source files to leave out (repeatable)." };
+        var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
+        var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
-            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
+            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude, profile, profileRate,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -57,19 +60,26 @@ internal static class TestCommand
             result.GetValue(coverage) || result.GetValue(perTest),
             result.GetValue(perTest),
             result.GetValue(include) ?? [],
-            result.GetValue(exclude) ?? []), cancellation)));
+            result.GetValue(exclude) ?? [])
+        {
+            ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
+        }, cancellation)));
         return command;
     }
 
     private sealed record Settings(
         string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
-        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes);
+        string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes)
+    {
+        /// <summary>With --profile: the sampling rate; null without.</summary>
+        public int? ProfileRate { get; init; }
+    }
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0)
+        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0 || settings.ProfileRate is < 1 or > 10_000)
         {
-            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0");
+            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --profile-rate 1–10000");
             return 2;
         }
         TestSelection selection;
@@ -93,9 +103,13 @@ internal static class TestCommand
 
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        var profiles = settings.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)), settings.PerTestCoverage) : null;
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
-            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
+            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector)
+            {
+                Profile = profiles,
+            });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new TestProgress(selected.Count);
         var results = TestRunner.Run(selected, options, finished => progress.Finished(finished, settings.FlakyFails), interrupted.Token);
@@ -103,6 +117,7 @@ internal static class TestCommand
         var elapsed = clock.Elapsed;
 
         string? coverageSummary = null;
+        StringWriter? profileSummary = null;
         try
         {
             using (var junit = File.Create(Path.Combine(settings.Output, "junit.xml")))
@@ -120,6 +135,11 @@ internal static class TestCommand
                 CoverageWriters.WriteAll(report, settings.Output);
                 coverageSummary = string.Create(CultureInfo.InvariantCulture,
                     $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
+            }
+            if (profiles is not null)
+            {
+                profileSummary = new StringWriter();
+                ProfileSummary.WriteAndPrint(profiles.Build(new FunctionSymbolizer()), settings.Output, profiles.Rate, 10, profileSummary);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -140,6 +160,10 @@ internal static class TestCommand
         if (coverageSummary is not null)
         {
             Console.WriteLine(coverageSummary);
+        }
+        if (profileSummary is not null)
+        {
+            Console.Write(profileSummary);
         }
         return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
     }

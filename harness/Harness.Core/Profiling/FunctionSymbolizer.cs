@@ -119,12 +119,18 @@ public sealed class FunctionSymbolizer
 
 /// <summary>
 /// Just enough demangling for symbol-table fallbacks: Itanium/Rust-legacy nested names (<c>_ZN…E</c>) become
-/// <c>a::b::c</c>, dropping Rust's <c>17h&lt;hash&gt;</c> suffix and any C++ parameter list. Anything else is kept as is.
+/// <c>a::b::c</c>, dropping Rust's <c>17h&lt;hash&gt;</c> suffix and any C++ parameter list; Rust v0 names
+/// (<c>_R…</c>) become their identifiers joined by <c>::</c> (crate hashes, back-references and generic
+/// arguments' structure dropped). Anything else is kept as is.
 /// </summary>
 internal static class Demangler
 {
     public static string Demangle(string symbol)
     {
+        if (symbol.StartsWith("_R", StringComparison.Ordinal))
+        {
+            return RustV0(symbol);
+        }
         if (!symbol.StartsWith("_ZN", StringComparison.Ordinal))
         {
             return symbol;
@@ -154,5 +160,54 @@ internal static class Demangler
             parts.RemoveAt(parts.Count - 1);
         }
         return string.Join("::", parts.Select(p => p.Replace("$LT$", "<").Replace("$GT$", ">").Replace("$u20$", " ").Replace("..", "::")));
+    }
+
+    /// <summary>The identifiers of a v0 symbol in order: decimal length + name, skipping <c>s…_</c> disambiguators and <c>B…_</c> back-references.</summary>
+    private static string RustV0(string symbol)
+    {
+        var parts = new List<string>();
+        var i = 2;
+        while (i < symbol.Length)
+        {
+            var c = symbol[i];
+            if ((c is 's' or 'B') && SkipBase62(symbol, i + 1) is var end and > 0)
+            {
+                i = end;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                var start = i;
+                while (i < symbol.Length && char.IsAsciiDigit(symbol[i]))
+                {
+                    i++;
+                }
+                if (i < symbol.Length && symbol[i] == '_')
+                {
+                    i++; // an identifier that starts with a digit or '_' has a separating '_'
+                }
+                if (!int.TryParse(symbol.AsSpan(start, i - start).TrimEnd('_'), out var length) || length <= 0 || i + length > symbol.Length)
+                {
+                    return symbol;
+                }
+                parts.Add(symbol.Substring(i, length));
+                i += length;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return parts.Count == 0 ? symbol : string.Join("::", parts);
+    }
+
+    /// <summary>The index after "base62-digits_" starting at <paramref name="at"/>, or -1.</summary>
+    private static int SkipBase62(string symbol, int at)
+    {
+        var i = at;
+        while (i < symbol.Length && char.IsAsciiLetterOrDigit(symbol[i]))
+        {
+            i++;
+        }
+        return i < symbol.Length && symbol[i] == '_' ? i + 1 : -1;
     }
 }
