@@ -42,4 +42,9 @@ public readonly record struct StackNode(int Parent, int Image, ulong Address, in
 /// The thread was blocked in a system call (stopped with <c>orig_rax</c> set and <c>rax</c> an -ERESTART* code):
 /// off the CPU. Such samples say where a thread waits, not where it computes.
 /// </param>
-public readonly record struct StackSample(TimeSpan Time, int Pid, int Tid, int Leaf, bool Waiting);
+/// <param name="Cpu">
+/// CPU time the thread used since its previous sample (<c>/proc/TID/schedstat</c>; for its first sample at most one
+/// interval), or null when the kernel does not say. Timer ticks are wall-clock: on a busy machine a runnable thread
+/// that is not running still gets ticks, so this, not the tick count, says how much CPU a stack stands for.
+/// </param>
+public readonly record struct StackSample(TimeSpan Time, int Pid, int Tid, int Leaf, bool Waiting, TimeSpan? Cpu);

@@ -27,6 +27,7 @@ internal sealed class StackSampler : IDisposable
     private readonly Dictionary<(int Parent, int Image, ulong Address), int> _nodeIds = [];
     private readonly List<StackSample> _samples = [];
     private readonly List<ulong> _frames = new(MaxDepth);
+    private readonly Dictionary<int, (int Fd, long Cpu)> _cpuClocks = [];
     private readonly long _start = Stopwatch.GetTimestamp();
     private long _ticks;
     private long _samplingTicks;
@@ -58,7 +59,14 @@ internal sealed class StackSampler : IDisposable
     /// <summary>Whether this PTRACE_EVENT_STOP of <paramref name="tid"/> is the answer to our interrupt.</summary>
     public bool IsPending(int tid) => _pending.Contains(tid);
 
-    public void Forget(int tid) => _pending.Remove(tid);
+    public void Forget(int tid)
+    {
+        _pending.Remove(tid);
+        if (_cpuClocks.Remove(tid, out var clock) && clock.Fd >= 0)
+        {
+            LibC.Close(clock.Fd);
+        }
+    }
 
     /// <summary>Takes the sample of a thread stopped by our interrupt. The caller resumes it.</summary>
     public unsafe void Take(int tid, int pid, AddressSpace space)
@@ -90,14 +98,22 @@ internal sealed class StackSampler : IDisposable
             }
             parent = Node(parent, image, address - bias, _frames.Count - 1 - i);
         }
-        _samples.Add(new StackSample(Stopwatch.GetElapsedTime(_start, started), pid, tid, parent, waiting));
+        _samples.Add(new StackSample(Stopwatch.GetElapsedTime(_start, started), pid, tid, parent, waiting, CpuSinceLastSample(tid)));
         _samplingTicks += Stopwatch.GetTimestamp() - started;
     }
 
     public SampledProfile Result() => new(
         _clock.Interval, [.. _images], [.. _nodes], [.. _samples], _ticks, _clock.Missed, Stopwatch.GetElapsedTime(0, _samplingTicks), CpuTime);
 
-    public void Dispose() => _clock.Dispose();
+    public void Dispose()
+    {
+        _clock.Dispose();
+        foreach (var (fd, _) in _cpuClocks.Values.Where(c => c.Fd >= 0))
+        {
+            LibC.Close(fd);
+        }
+        _cpuClocks.Clear();
+    }
 
     internal int ImageId(string name)
     {
@@ -116,6 +132,34 @@ internal sealed class StackSampler : IDisposable
             _positionIndependent[path] = pie = ElfFacts.IsPositionIndependent(path);
         }
         return pie;
+    }
+
+    /// <summary>
+    /// The thread's on-CPU nanoseconds (first field of <c>/proc/TID/schedstat</c>; one pread on a descriptor kept
+    /// open per thread) minus those at its previous sample; null when the file cannot be read.
+    /// </summary>
+    private unsafe TimeSpan? CpuSinceLastSample(int tid)
+    {
+        if (!_cpuClocks.TryGetValue(tid, out var clock))
+        {
+            clock = (LibC.Open($"/proc/{tid}/schedstat", LibC.ORdOnly | LibC.OCloExec), -1);
+        }
+        if (clock.Fd < 0)
+        {
+            _cpuClocks[tid] = clock;
+            return null;
+        }
+        var buffer = stackalloc byte[64];
+        var length = (int)LibC.PRead(clock.Fd, buffer, 64, 0);
+        var span = new ReadOnlySpan<byte>(buffer, Math.Max(0, length));
+        var end = span.IndexOf((byte)' ');
+        if (end <= 0 || !long.TryParse(span[..end], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var now))
+        {
+            return null;
+        }
+        var delta = clock.Cpu < 0 ? Math.Min(now, _clock.Interval.Ticks * 100) : now - clock.Cpu;
+        _cpuClocks[tid] = (clock.Fd, now);
+        return TimeSpan.FromTicks(Math.Max(0, delta) / 100);
     }
 
     private void Walk(int tid, AddressSpace space, CodeMap code, ulong framePointer, ulong stackPointer)

@@ -82,7 +82,7 @@ internal static class ProfileCommand
             return 2;
         }
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {Path.GetFileName(program)} ran {elapsed.TotalMilliseconds:F0} ms traced; CPU {profile.CpuTime?.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) ?? "?"} ms, sampled {profile.Samples * profile.Interval.TotalMilliseconds:F0} ms on CPU + {profile.WaitingSamples} waiting samples; sampling cost {profile.SamplingTime.TotalMilliseconds:F0} ms; {profile.MissedTicks} of {profile.Ticks + profile.MissedTicks} ticks missed"));
+            $"harness: {Path.GetFileName(program)} ran {elapsed.TotalMilliseconds:F0} ms traced; CPU {profile.CpuTime?.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) ?? "?"} ms, sampled {profile.SampledTime.TotalMilliseconds:F0} ms on CPU in {profile.Samples} samples (+ {profile.WaitingSamples} waiting); sampling cost {profile.SamplingTime.TotalMilliseconds:F0} ms; {profile.MissedTicks} of {profile.Ticks + profile.MissedTicks} ticks missed"));
         return result.TimedOut ? 128 + 9 : result.Cancelled ? 128 + 2 : result.ShellStatus;
     }
 }

@@ -11,23 +11,23 @@ internal static class ProfileSummary
     {
         var file = ProfileFiles.WriteAll(profiles, outputDirectory, rate);
         var samples = file.Tests.Sum(t => t.Samples);
-        var interval = 1000.0 / rate;
+        var sampled = file.Tests.Sum(t => t.SampledMs);
         var functions = file.Tests.SelectMany(t => t.Functions)
             .GroupBy(f => (f.Name, Image: Path.GetFileName(f.Image)))
-            .Select(g => (g.Key.Name, g.Key.Image, Self: g.Sum(f => f.SelfSamples), Total: g.Sum(f => f.TotalSamples)))
+            .Select(g => (g.Key.Name, g.Key.Image, Self: g.Sum(f => f.SelfMs), Total: g.Sum(f => f.TotalMs)))
             .OrderByDescending(f => f.Self).ThenBy(f => f.Name, StringComparer.Ordinal)
             .Take(top)
             .ToList();
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: profile: {file.Tests.Count} {(file.Tests.Count == 1 ? "profile" : "profiles")}, {samples} samples at {rate} Hz ({samples * interval:F0} ms on CPU); top functions by self time:"));
+            $"harness: profile: {file.Tests.Count} {(file.Tests.Count == 1 ? "profile" : "profiles")}, {samples} samples at {rate} Hz ({sampled:F0} ms of CPU); top functions by self time:"));
         console.WriteLine("     self ms  self %   total %  function");
         foreach (var (name, image, self, total) in functions)
         {
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {self * interval,10:F1}  {Share(self, samples),6:F1}  {Share(total, samples),8:F1}  {name} ({image})"));
+                $"  {self,10:F1}  {Share(self, sampled),6:F1}  {Share(total, sampled),8:F1}  {name} ({image})"));
         }
         console.WriteLine($"harness: profiles in {Path.Combine(outputDirectory, ProfileFiles.Directory)} (.folded: flame graphs, .speedscope.json: https://www.speedscope.app) and {Path.Combine(outputDirectory, "profile.json")}");
     }
 
-    private static double Share(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
+    private static double Share(double part, double whole) => whole <= 0 ? 0 : 100.0 * part / whole;
 }

@@ -14,7 +14,8 @@ public static class ProfileBuilder
         ArgumentNullException.ThrowIfNull(symbolizer);
         var frames = new List<ProfileFrame>();
         var frameIds = new Dictionary<(string Name, string Image), int>();
-        var byStack = new Dictionary<int[], long>(StackComparer.Instance);
+        var byStack = new Dictionary<int[], (long Count, TimeSpan Time)>(StackComparer.Instance);
+        var sampled = TimeSpan.Zero;
         var threads = new List<ThreadTimeline>();
         long samples = 0, waiting = 0, ticks = 0, missed = 0;
         var processes = new HashSet<(int Run, int Pid)>();
@@ -69,13 +70,13 @@ public static class ProfileBuilder
                 return stack;
             }
 
-            var timelines = new Dictionary<int, (int Pid, List<int[]> Stacks)>();
+            var timelines = new Dictionary<int, (int Pid, List<int[]> Stacks, List<TimeSpan> Weights)>();
             foreach (var sample in run.Samples)
             {
                 processes.Add((r, sample.Pid));
                 if (!timelines.TryGetValue(sample.Tid, out var timeline))
                 {
-                    timelines[sample.Tid] = timeline = (sample.Pid, []);
+                    timelines[sample.Tid] = timeline = (sample.Pid, [], []);
                 }
                 if (sample.Waiting)
                 {
@@ -83,30 +84,38 @@ public static class ProfileBuilder
                     continue;
                 }
                 samples++;
+                var weight = sample.Cpu ?? run.Interval;
+                sampled += weight;
                 var stack = StackOf(sample.Leaf, true);
                 timeline.Stacks.Add(stack);
-                byStack[stack] = byStack.GetValueOrDefault(stack) + 1;
+                timeline.Weights.Add(weight);
+                var (count, time) = byStack.GetValueOrDefault(stack);
+                byStack[stack] = (count + 1, time + weight);
             }
-            threads.AddRange(timelines.Where(t => t.Value.Stacks.Count > 0).Select(t => new ThreadTimeline(t.Value.Pid, t.Key, t.Value.Stacks)));
+            threads.AddRange(timelines.Where(t => t.Value.Stacks.Count > 0).Select(t => new ThreadTimeline(t.Value.Pid, t.Key, t.Value.Stacks, t.Value.Weights)));
         }
 
         var self = new long[frames.Count];
         var total = new long[frames.Count];
+        var selfTime = new TimeSpan[frames.Count];
+        var totalTime = new TimeSpan[frames.Count];
         var folded = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var seen = new HashSet<int>();
-        foreach (var (stack, count) in byStack)
+        foreach (var (stack, (count, time)) in byStack)
         {
             if (stack.Length == 0)
             {
                 continue;
             }
             self[stack[^1]] += count;
+            selfTime[stack[^1]] += time;
             seen.Clear();
             foreach (var frame in stack)
             {
                 if (seen.Add(frame))
                 {
                     total[frame] += count;
+                    totalTime[frame] += time;
                 }
             }
             var line = string.Join(';', stack.Select(f => FoldedName(frames[f].Name)));
@@ -114,10 +123,10 @@ public static class ProfileBuilder
         }
         var functions = Enumerable.Range(0, frames.Count)
             .Where(f => total[f] > 0)
-            .Select(f => new FunctionTime(frames[f], self[f], total[f]))
-            .OrderByDescending(f => f.SelfSamples).ThenByDescending(f => f.TotalSamples).ThenBy(f => f.Frame.Name, StringComparer.Ordinal)
+            .Select(f => new FunctionTime(frames[f], self[f], total[f], selfTime[f], totalTime[f]))
+            .OrderByDescending(f => f.SelfTime).ThenByDescending(f => f.TotalTime).ThenBy(f => f.Frame.Name, StringComparer.Ordinal)
             .ToList();
-        return new TestProfile(name, interval, samples, waiting, frames, functions, folded, threads, processes.Count, cpu, sampling, ticks, missed);
+        return new TestProfile(name, interval, samples, sampled, waiting, frames, functions, folded, threads, processes.Count, cpu, sampling, ticks, missed);
     }
 
     /// <summary>The folded format separates frames with ';' and the count with the last space: no ';' or line breaks in names.</summary>

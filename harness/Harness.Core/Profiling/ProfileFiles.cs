@@ -58,7 +58,6 @@ public static class ProfileFiles
     public static void WriteSpeedscope(TestProfile profile, Stream output)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var weight = profile.Interval.TotalMilliseconds;
         var file = new SpeedscopeFile(
             SpeedscopeFile.SchemaUrl,
             new SpeedscopeShared([.. profile.Frames.Select(f => new SpeedscopeFrame(f.Name, f.File, f.Line))]),
@@ -67,9 +66,9 @@ public static class ProfileFiles
                 $"{profile.Name} (pid {t.Pid}, thread {t.Tid})",
                 "milliseconds",
                 0,
-                t.Stacks.Count * weight,
+                t.Weights.Sum(w => w.TotalMilliseconds),
                 t.Stacks,
-                [.. Enumerable.Repeat(weight, t.Stacks.Count)]))],
+                [.. t.Weights.Select(w => w.TotalMilliseconds)]))],
             profile.Name,
             0,
             "harness");
@@ -141,7 +140,7 @@ public sealed record ProfileFile(int SchemaVersion, int RateHz, IReadOnlyList<Pr
 /// <param name="WaitingSamples">Samples of threads blocked in a system call (not in the functions).</param>
 /// <param name="Threads">Threads with on-CPU samples.</param>
 /// <param name="Processes">Processes sampled.</param>
-/// <param name="SampledMs">Samples × interval: the CPU time the samples account for.</param>
+/// <param name="SampledMs">The CPU time the on-CPU samples stand for (per thread, its CPU clock between samples).</param>
 /// <param name="CpuMs">User + system CPU time the kernel reported for the main process(es), when known.</param>
 /// <param name="SamplingMs">Time the tracer spent taking samples (the profiler's own cost).</param>
 /// <param name="Ticks">Timer ticks.</param>
@@ -157,10 +156,10 @@ public sealed record ProfileEntry(
         var interval = profile.Interval.TotalMilliseconds;
         return new ProfileEntry(
             profile.Name, folded, speedscope, interval, profile.Samples, profile.WaitingSamples, profile.Threads.Count, profile.Processes,
-            profile.Samples * interval, profile.CpuTime?.TotalMilliseconds, profile.SamplingTime.TotalMilliseconds, profile.Ticks, profile.MissedTicks,
+            profile.SampledTime.TotalMilliseconds, profile.CpuTime?.TotalMilliseconds, profile.SamplingTime.TotalMilliseconds, profile.Ticks, profile.MissedTicks,
             [.. profile.Functions.Select(f => new FunctionEntry(
                 f.Frame.Name, f.Frame.Image, f.Frame.File, f.Frame.Line, f.Frame.Inlined, f.SelfSamples, f.TotalSamples,
-                f.SelfSamples * interval, f.TotalSamples * interval, profile.SelfShare(f), profile.TotalShare(f)))]);
+                f.SelfTime.TotalMilliseconds, f.TotalTime.TotalMilliseconds, profile.SelfShare(f), profile.TotalShare(f)))]);
     }
 }
 
@@ -172,10 +171,10 @@ public sealed record ProfileEntry(
 /// <param name="Inlined">Seen only as a call inlined into other functions.</param>
 /// <param name="SelfSamples">Samples in its own code.</param>
 /// <param name="TotalSamples">Samples with it anywhere on the stack.</param>
-/// <param name="SelfMs">SelfSamples × interval.</param>
-/// <param name="TotalMs">TotalSamples × interval.</param>
-/// <param name="SelfShare">SelfSamples / the test's on-CPU samples.</param>
-/// <param name="TotalShare">TotalSamples / the test's on-CPU samples.</param>
+/// <param name="SelfMs">The CPU time its self samples stand for.</param>
+/// <param name="TotalMs">The CPU time its total samples stand for.</param>
+/// <param name="SelfShare">SelfMs / the test's SampledMs.</param>
+/// <param name="TotalShare">TotalMs / the test's SampledMs.</param>
 public sealed record FunctionEntry(
     string Name, string Image, string? File, int? Line, bool Inlined, long SelfSamples, long TotalSamples, double SelfMs, double TotalMs, double SelfShare, double TotalShare);
 

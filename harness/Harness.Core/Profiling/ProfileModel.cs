@@ -12,10 +12,15 @@ public sealed record ProfileFrame(string Name, string Image, string? File, int? 
 /// <param name="Frame">The function.</param>
 /// <param name="SelfSamples">Samples with the function as the innermost frame: time spent in its own code.</param>
 /// <param name="TotalSamples">Samples with the function anywhere on the stack (counted once per sample under recursion).</param>
-public sealed record FunctionTime(ProfileFrame Frame, long SelfSamples, long TotalSamples);
+/// <param name="SelfTime">The CPU time those self samples stand for (each sample: its thread's CPU time since its previous sample).</param>
+/// <param name="TotalTime">The CPU time the total samples stand for.</param>
+public sealed record FunctionTime(ProfileFrame Frame, long SelfSamples, long TotalSamples, TimeSpan SelfTime, TimeSpan TotalTime);
 
-/// <summary>One thread's on-CPU samples in the order taken: each a stack of indices into <see cref="TestProfile.Frames"/>, outermost first.</summary>
-public sealed record ThreadTimeline(int Pid, int Tid, IReadOnlyList<int[]> Stacks);
+/// <summary>
+/// One thread's on-CPU samples in the order taken: each a stack of indices into <see cref="TestProfile.Frames"/>,
+/// outermost first, with the CPU time it stands for.
+/// </summary>
+public sealed record ThreadTimeline(int Pid, int Tid, IReadOnlyList<int[]> Stacks, IReadOnlyList<TimeSpan> Weights);
 
 /// <summary>
 /// The profile of one test (or one program): per-function self and total samples, the folded stacks, and every
@@ -25,6 +30,7 @@ public sealed record ThreadTimeline(int Pid, int Tid, IReadOnlyList<int[]> Stack
 /// <param name="Name">The test (or program) profiled.</param>
 /// <param name="Interval">The sampling period: each sample stands for this much time of one thread.</param>
 /// <param name="Samples">On-CPU samples, all threads together.</param>
+/// <param name="SampledTime">The CPU time the on-CPU samples stand for (the kernel's per-thread CPU clock between samples; one interval per sample where the kernel does not say).</param>
 /// <param name="WaitingSamples">Samples of threads blocked in a system call.</param>
 /// <param name="Frames">Every distinct frame; stacks index this.</param>
 /// <param name="Functions">Per function, most self samples first.</param>
@@ -39,6 +45,7 @@ public sealed record TestProfile(
     string Name,
     TimeSpan Interval,
     long Samples,
+    TimeSpan SampledTime,
     long WaitingSamples,
     IReadOnlyList<ProfileFrame> Frames,
     IReadOnlyList<FunctionTime> Functions,
@@ -50,8 +57,8 @@ public sealed record TestProfile(
     long Ticks,
     long MissedTicks)
 {
-    /// <summary>A function's self samples as a share of all on-CPU samples (0 when there are none).</summary>
-    public double SelfShare(FunctionTime function) => Samples == 0 ? 0 : function.SelfSamples / (double)Samples;
+    /// <summary>A function's self time as a share of the sampled CPU time (0 when there is none).</summary>
+    public double SelfShare(FunctionTime function) => SampledTime <= TimeSpan.Zero ? 0 : function.SelfTime / SampledTime;
 
-    public double TotalShare(FunctionTime function) => Samples == 0 ? 0 : function.TotalSamples / (double)Samples;
+    public double TotalShare(FunctionTime function) => SampledTime <= TimeSpan.Zero ? 0 : function.TotalTime / SampledTime;
 }

@@ -112,6 +112,7 @@ internal static unsafe partial class LibC
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
 
+    public const int ORdOnly = 0;
     public const int ORdWr = 2;
     public const int OCloExec = 0x80000;
 

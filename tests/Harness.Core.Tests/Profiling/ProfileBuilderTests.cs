@@ -110,7 +110,8 @@ public sealed class ProfileBuilderTests
         }
         var hot = read.Tests[0].Functions[0];
         Assert.Equal("hot_loop", hot.Name);
-        Assert.Equal(hot.SelfSamples * read.Tests[0].IntervalMs, hot.SelfMs, 6);
+        Assert.Equal(ProfileFixture.Hotspot.Functions[0].SelfTime.TotalMilliseconds, hot.SelfMs, 6);
+        Assert.Equal(read.Tests[0].SampledMs, read.Tests[0].Functions.Sum(f => f.SelfMs), 3);
         Assert.Equal(written.Tests[0].Functions.Count, read.Tests[0].Functions.Count);
     }
 
