@@ -44,6 +44,23 @@ public sealed class SamplingTests
         Assert.InRange(run.Profile.Ticks, 1, (long)(run.Elapsed.TotalSeconds * 500 * 1.1) + 5);
     }
 
+    [Theory]
+    [InlineData("signals")]
+    [InlineData("forker")]
+    [InlineData("threads")]
+    public void Run_CTraceProgramSampledAt4kHz_BehavesExactlyAsNatively(string name)
+    {
+        // Sampling interrupts system calls (sigsuspend, waitpid, joins): they must restart unseen by the program.
+        var program = CTracePrograms.Program(CFlavour.O0, name);
+        var native = NativeRun.Start(program, []);
+
+        var run = SampledRun.Start(program, [], rate: 4000);
+
+        Assert.Equal(native.ExitCode, run.Result.ShellStatus);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(native.StandardOutput), run.Output);
+        Assert.NotEmpty(run.Profile.Samples);
+    }
+
     [Fact]
     public void Run_Spinners_EveryThreadSampledInItsOwnFunction()
     {
