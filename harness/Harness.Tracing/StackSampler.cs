@@ -16,7 +16,8 @@ namespace Harness.Tracing;
 internal sealed class StackSampler : IDisposable
 {
     private const int MaxDepth = 128;
-    private const ulong MaxFrameSize = 8 << 20;
+    /// <summary>A frame pointer this far above the stack pointer is not one (no thread stack is a gigabyte).</summary>
+    private const ulong MaxStackSpan = 1UL << 30;
 
     private readonly SampleClock _clock;
     private readonly HashSet<int> _pending = [];
@@ -90,9 +91,10 @@ internal sealed class StackSampler : IDisposable
         for (var i = _frames.Count - 1; i >= 0; i--)
         {
             var address = _frames[i];
-            if (!code.TryFind(address, out var image, out var bias) && i == 0 && code.Age > TimeSpan.FromMilliseconds(2))
+            if (!code.TryFind(address, out var image, out var bias) && i == 0 && code.Age > TimeSpan.FromMilliseconds(10))
             {
-                // The leaf in code we have not seen mapped (a library loaded without the rendezvous, JIT code): re-read once.
+                // The leaf in code we have not seen mapped (the dynamic linker mapping libraries before its rendezvous,
+                // JIT code): re-read the mappings, at most every 10 ms so that code running in anonymous memory stays cheap.
                 space.Code = code = CodeMap.Read(space.Pid, this);
                 code.TryFind(address, out image, out bias);
             }
@@ -168,7 +170,7 @@ internal sealed class StackSampler : IDisposable
         var previous = stackPointer;
         while (_frames.Count < MaxDepth)
         {
-            if (framePointer < previous || (framePointer & 7) != 0 || framePointer - stackPointer > MaxFrameSize * MaxDepth
+            if (framePointer < previous || (framePointer & 7) != 0 || framePointer - stackPointer > MaxStackSpan
                 || !space.Memory.TryRead(framePointer, frame, tid))
             {
                 return;
