@@ -9,5 +9,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     ListCommand.Create(),
     TestCommand.Create(),
     CompareCommand.Create(),
+    ProfileCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -50,6 +50,9 @@ internal sealed class AddressSpace : IDisposable
 
     public int InsertedCount { get; private set; }
 
+    /// <summary>The executable mappings, for the sampler's stack walks; null until first needed and after the mappings change.</summary>
+    public CodeMap? Code { get; set; }
+
     public bool HasImage(string path) => _images.ContainsKey(path);
 
     public IEnumerable<string> ImagePaths => _images.Keys;

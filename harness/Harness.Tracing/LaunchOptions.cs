@@ -21,6 +21,12 @@ public sealed record LaunchOptions(string Program, IReadOnlyList<string> Argumen
 
     public int? StandardError { get; init; }
 
+    /// <summary>
+    /// Sample every traced thread's call stack this many times a second (PTRACE_INTERRUPT, registers, frame-pointer
+    /// walk); null samples nothing. The samples come back in <see cref="TraceResult.Profile"/>.
+    /// </summary>
+    public int? SampleRate { get; init; }
+
     /// <summary>Kill the whole traced tree after this long; the coverage gathered so far is kept.</summary>
     public TimeSpan? Timeout { get; init; }
 

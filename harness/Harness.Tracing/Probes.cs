@@ -91,3 +91,11 @@ public interface IProbePlanner
     /// <summary>The probes for an image, or null to leave it alone. Called on the tracer thread; keep it quick and cache by path.</summary>
     ProbeSet? Plan(string imagePath);
 }
+
+/// <summary>Plans no breakpoints anywhere: for runs that only sample (profiling without coverage).</summary>
+public sealed class NoProbes : IProbePlanner
+{
+    public static NoProbes Instance { get; } = new();
+
+    public ProbeSet? Plan(string imagePath) => null;
+}

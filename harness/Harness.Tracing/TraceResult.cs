@@ -15,6 +15,9 @@ public sealed record TraceResult(
     IReadOnlyList<ImageProbes> Images,
     TraceStatistics Statistics)
 {
+    /// <summary>The call-stack samples, when <see cref="LaunchOptions.SampleRate"/> asked for them.</summary>
+    public SampledProfile? Profile { get; init; }
+
     /// <summary>The shell convention: the exit code, or 128 + the signal that killed the program.</summary>
     public int ShellStatus => ExitCode ?? 128 + (TerminatingSignal ?? 0);
 }

@@ -62,7 +62,8 @@ internal enum StopReason
 /// The tracer's state machine. Tasks (threads) map to address spaces; a stop is classified by its wait
 /// status and ptrace event:
 /// <list type="bullet">
-/// <item>PTRACE_EVENT_STOP: a new task's first stop (resume), or a group-stop (PTRACE_LISTEN, so job control behaves as without us).</item>
+/// <item>PTRACE_EVENT_STOP: a new task's first stop (resume), a group-stop (PTRACE_LISTEN, so job control behaves as without us),
+/// or, with SIGTRAP, the end of a group-stop or the answer to the sampler's PTRACE_INTERRUPT (sample, resume).</item>
 /// <item>CLONE / FORK / VFORK: register the new task (thread: same space; fork: a copy of the space; vfork: the same space until exec).</item>
 /// <item>EXEC: a fresh address space; probe the new executable and hook the dynamic linker's rendezvous.</item>
 /// <item>SIGTRAP at one of our sites: record, restore, rewind, resume; at the rendezvous: emulate its <c>ret</c> and re-read the library list.</item>
@@ -77,6 +78,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private readonly Dictionary<int, TracedTask> _tasks = [];
     private readonly HashSet<int> _unclaimed = [];
     private readonly HashSet<int> _awaitingFirstStop = [];
+    private readonly HashSet<int> _listening = [];
     private readonly HashSet<int> _liveProcesses = [];
     private readonly Lock _liveLock = new();
     private readonly Dictionary<string, ImageProbes?> _images = new(StringComparer.Ordinal);
@@ -92,6 +94,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private readonly Stopwatch _seizeToExec = new();
     private long _handlingTicks;
     private Timer? _graceTimer;
+    private StackSampler? _sampler;
 
     public void Run()
     {
@@ -134,7 +137,14 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
             KillAll();
         }
         LibC.Kill(_root, Signals.SigCont);
-        Loop();
+        try
+        {
+            Loop();
+        }
+        finally
+        {
+            _sampler?.Dispose();
+        }
     }
 
     /// <summary>Kills the whole traced tree; the loop then sees every task exit. Safe from any thread.</summary>
@@ -209,7 +219,10 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         _stop == StopReason.Timeout,
         _stop == StopReason.Cancel,
         [.. _images.Values.OfType<ImageProbes>()],
-        new TraceStatistics(_processes, _threads, _traps, _inserted, _seizeToExec.Elapsed, Stopwatch.GetElapsedTime(0, _handlingTicks)));
+        new TraceStatistics(_processes, _threads, _traps, _inserted, _seizeToExec.Elapsed, Stopwatch.GetElapsedTime(0, _handlingTicks)))
+    {
+        Profile = _sampler?.Result(),
+    };
 
     private void KillAll()
     {
@@ -234,7 +247,11 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                     LibC.Kill(orphan, Signals.SigKill);
                 }
             }
-            var tid = LibC.WaitPid(-1, out var raw, Ptrace.WaitAll | Ptrace.WaitNoThread);
+            if (_sampler is not null && _sampler.Due())
+            {
+                InterruptRunning();
+            }
+            var tid = _sampler is null ? LibC.WaitPid(-1, out var raw, Ptrace.WaitAll | Ptrace.WaitNoThread) : WaitSampling(out raw);
             if (tid == -1)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -266,10 +283,41 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         }
     }
 
+    /// <summary>
+    /// One round of sampling: every thread that runs (not new and unresumed, not in a group-stop) gets a
+    /// PTRACE_INTERRUPT; its PTRACE_EVENT_STOP then comes through the loop like any other stop.
+    /// </summary>
+    private void InterruptRunning()
+    {
+        foreach (var tid in _tasks.Keys)
+        {
+            if (!_awaitingFirstStop.Contains(tid) && !_listening.Contains(tid))
+            {
+                _sampler!.Interrupt(tid);
+            }
+        }
+    }
+
+    /// <summary>waitpid, plus the CPU time of the main process when it is reaped (to check samples against).</summary>
+    private unsafe int WaitSampling(out int raw)
+    {
+        RUsage usage;
+        var tid = LibC.Wait4(-1, out raw, Ptrace.WaitAll | Ptrace.WaitNoThread, &usage);
+        var status = new WaitStatus(raw);
+        if (tid == _root && (status.Exited || status.Signaled))
+        {
+            _sampler!.CpuTime = TimeSpan.FromMicroseconds(
+                (usage.UserSeconds + usage.SystemSeconds) * 1e6 + usage.UserMicroseconds + usage.SystemMicroseconds);
+        }
+        return tid;
+    }
+
     private void OnTaskGone(int tid, WaitStatus status)
     {
         _unclaimed.Remove(tid);
         _awaitingFirstStop.Remove(tid);
+        _listening.Remove(tid);
+        _sampler?.Forget(tid);
         if (!_tasks.Remove(tid, out var task))
         {
             return;
@@ -310,6 +358,11 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
             return;
         }
         var signal = status.StopSignal;
+        if (_listening.Count != 0)
+        {
+            // Any stop ends PTRACE_LISTEN (a group-stop ends with SIGCONT, which may arrive as a signal-delivery stop).
+            _listening.Remove(tid);
+        }
         switch (status.Event)
         {
             case 0:
@@ -327,10 +380,16 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
                 else if (Signals.IsStop(signal))
                 {
                     // Group-stop: stay stopped as the program would, until someone sends SIGCONT.
+                    _listening.Add(tid);
                     Request(Ptrace.Listen, tid, 0, 0);
                 }
                 else
                 {
+                    // The end of a group-stop, or the stop our PTRACE_INTERRUPT asked for (SIGTRAP either way).
+                    if (_sampler is not null && _sampler.IsPending(tid))
+                    {
+                        _sampler.Take(tid, task.Tgid, task.Space);
+                    }
                     Resume(tid, 0);
                 }
                 return;
@@ -388,6 +447,12 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private void OnExec(TracedTask task)
     {
         _seizeToExec.Stop();
+        if (options.SampleRate is { } rate && _sampler is null)
+        {
+            // From the program's exec on (the launcher shell is not worth a sample), on this thread: the clock's
+            // timer signals the thread that created it.
+            _sampler = new StackSampler(rate);
+        }
         var former = (int)EventMessage(task.Tid);
         var pid = task.Tid;
         // Every other thread of the process is gone; a non-leader that exec'd now has the leader's id.
@@ -574,6 +639,7 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
         {
             space.RemoveImage(path);
         }
+        space.Code = null;
     }
 
     private static string? ReadString(AddressSpace space, ulong address, int tid)

@@ -123,7 +123,7 @@ internal static class CoverCommand
     }
 
     /// <summary>The program as a path: as given when it contains a '/', else looked up on PATH like execvp.</summary>
-    private static string? ResolveProgram(string name)
+    internal static string? ResolveProgram(string name)
     {
         if (name.Contains('/'))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Core.Coverage;
+using Harness.Core.Profiling;
 using Harness.Core.Results;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
@@ -41,10 +42,12 @@ internal static class TestCommand
         var warmup = new Option<int>("--warmup") { Description = "Passes to run first and discard.", DefaultValueFactory = _ => 0 };
         var history = new Option<string>("--history") { Description = "Timing history database to record the run in.", DefaultValueFactory = _ => TestHistory.DefaultPath };
         var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
+        var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
+        var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory,
+            repeat, warmup, history, noHistory, profile, profileRate,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -65,20 +68,28 @@ internal static class TestCommand
             result.GetValue(exclude) ?? [],
             result.GetValue(repeat),
             result.GetValue(warmup),
-            result.GetValue(noHistory) ? null : result.GetValue(history)), cancellation)));
+            result.GetValue(noHistory) ? null : result.GetValue(history))
+        {
+            ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
+        }, cancellation)));
         return command;
     }
 
     private sealed record Settings(
         string[] Suites, SuiteKind Kind, int Jobs, double? Timeout, int Retries, bool FlakyFails, string[] Filters, bool Exact,
         string? Partition, bool FailFast, bool RunIgnored, string Output, bool Coverage, bool PerTestCoverage, string[] Includes, string[] Excludes,
-        int Repeat, int Warmup, string? History);
+        int Repeat, int Warmup, string? History)
+    {
+        /// <summary>With --profile: the sampling rate; null without.</summary>
+        public int? ProfileRate { get; init; }
+    }
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0 || settings.Repeat < 1 || settings.Warmup < 0)
+        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0 || settings.Repeat < 1 || settings.Warmup < 0
+            || settings.ProfileRate is < 1 or > 10_000)
         {
-            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --repeat ≥ 1, --warmup ≥ 0");
+            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --repeat ≥ 1, --warmup ≥ 0, --profile-rate 1–10000");
             return 2;
         }
         TestSelection selection;
@@ -102,9 +113,13 @@ internal static class TestCommand
 
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        var profiles = settings.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)), settings.PerTestCoverage) : null;
         var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
-            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector));
+            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector)
+            {
+                Profile = profiles,
+            });
         var run = settings.History is null ? null : TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var progress = new TestProgress(selected.Count * (settings.Warmup + settings.Repeat));
@@ -114,6 +129,7 @@ internal static class TestCommand
         var elapsed = clock.Elapsed;
 
         string? coverageSummary = null;
+        StringWriter? profileSummary = null;
         try
         {
             using (var junit = File.Create(Path.Combine(settings.Output, "junit.xml")))
@@ -131,6 +147,11 @@ internal static class TestCommand
                 CoverageWriters.WriteAll(report, settings.Output);
                 coverageSummary = string.Create(CultureInfo.InvariantCulture,
                     $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
+            }
+            if (profiles is not null)
+            {
+                profileSummary = new StringWriter();
+                ProfileSummary.WriteAndPrint(profiles.Build(new FunctionSymbolizer()), settings.Output, profiles.Rate, 10, profileSummary);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -157,6 +178,10 @@ internal static class TestCommand
         if (historyLine is not null)
         {
             Console.WriteLine(historyLine);
+        }
+        if (profileSummary is not null)
+        {
+            Console.Write(profileSummary);
         }
         return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
     }

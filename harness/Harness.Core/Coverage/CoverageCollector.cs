@@ -23,6 +23,9 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
     /// <summary>Attributes the processes the calling thread traces from now on to these tests.</summary>
     public static void RunningTests(IReadOnlyList<string>? tests) => _currentTests = tests;
 
+    /// <summary>The tests the calling thread is running (profiles are filed under them too).</summary>
+    internal static IReadOnlyList<string>? CurrentTests => _currentTests;
+
     public void Add(IReadOnlyList<ImageProbes> images)
     {
         var tests = PerTest ? _currentTests : null;

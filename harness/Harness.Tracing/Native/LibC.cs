@@ -13,6 +13,36 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, out int status, int options);
 
+    [LibraryImport(Library, EntryPoint = "wait4", SetLastError = true)]
+    public static partial int Wait4(int pid, out int status, int options, RUsage* usage);
+
+    [LibraryImport(Library, EntryPoint = "gettid")]
+    public static partial int GetTid();
+
+    [LibraryImport(Library, EntryPoint = "sigaction", SetLastError = true)]
+    public static partial int SigAction(int signal, SigActionStruct* action, SigActionStruct* old);
+
+    [LibraryImport(Library, EntryPoint = "sigaddset")]
+    public static partial int SigAddSet(void* set, int signal);
+
+    [LibraryImport(Library, EntryPoint = "pthread_sigmask")]
+    public static partial int PThreadSigMask(int how, void* set, void* old);
+
+    [LibraryImport(Library, EntryPoint = "__libc_current_sigrtmin")]
+    public static partial int SigRtMin();
+
+    [LibraryImport(Library, EntryPoint = "__libc_current_sigrtmax")]
+    public static partial int SigRtMax();
+
+    [LibraryImport(Library, EntryPoint = "timer_create", SetLastError = true)]
+    public static partial int TimerCreate(int clock, SigEvent* signalEvent, nint* timer);
+
+    [LibraryImport(Library, EntryPoint = "timer_settime", SetLastError = true)]
+    public static partial int TimerSetTime(nint timer, int flags, ITimerSpec* value, ITimerSpec* old);
+
+    [LibraryImport(Library, EntryPoint = "timer_delete", SetLastError = true)]
+    public static partial int TimerDelete(nint timer);
+
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
@@ -82,8 +112,13 @@ internal static unsafe partial class LibC
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
 
+    public const int ORdOnly = 0;
     public const int ORdWr = 2;
     public const int OCloExec = 0x80000;
+
+    public const int ClockMonotonic = 1;
+    public const int SigEvThreadId = 4;
+    public const int SigUnblock = 1;
 
     public const int EIntr = 4;
     public const int ESrch = 3;
@@ -102,7 +137,9 @@ internal static class Ptrace
     public const long GetEventMsg = 0x4201;
     public const long GetSigInfo = 0x4202;
     public const long Seize = 0x4206;
+    public const long Interrupt = 0x4207;
     public const long Listen = 0x4208;
+    public const long GetRegs = 12;
 
     public const int OptionTraceFork = 0x02;
     public const int OptionTraceVFork = 0x04;
@@ -122,7 +159,7 @@ internal static class Ptrace
     public const int WaitAll = 0x40000000;
     public const int WaitNoThread = 0x20000000;
 
-    // Offsets into struct user (user_regs_struct comes first): rip is register 16, rsp 19.
+    // Offsets into struct user (see UserRegs) (user_regs_struct comes first): rip is register 16, rsp 19.
     public const int RipOffset = 16 * 8;
     public const int RspOffset = 19 * 8;
 
@@ -143,4 +180,85 @@ internal static class Signals
     public const int SigTtou = 22;
 
     public static bool IsStop(int signal) => signal is SigStop or SigTstp or SigTtin or SigTtou;
+}
+
+/// <summary><c>struct user_regs_struct</c> of x86-64 (sys/user.h), as PTRACE_GETREGS fills it.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UserRegs
+{
+    public ulong R15;
+    public ulong R14;
+    public ulong R13;
+    public ulong R12;
+    public ulong Rbp;
+    public ulong Rbx;
+    public ulong R11;
+    public ulong R10;
+    public ulong R9;
+    public ulong R8;
+    public ulong Rax;
+    public ulong Rcx;
+    public ulong Rdx;
+    public ulong Rsi;
+    public ulong Rdi;
+    public ulong OrigRax;  // orig_rax: the system call number while stopped in one, else -1
+    public ulong Rip;
+    public ulong Cs;
+    public ulong Eflags;
+    public ulong Rsp;
+    public ulong Ss;
+    public ulong FsBase;
+    public ulong GsBase;
+    public ulong Ds;
+    public ulong Es;
+    public ulong Fs;
+    public ulong Gs;
+}
+
+/// <summary>glibc's <c>struct sigaction</c> on x86-64: handler, 128-byte mask, flags, restorer (152 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct SigActionStruct
+{
+    public nint Handler;          // sa_handler
+    public fixed byte Mask[128];  // sa_mask
+    public int Flags;             // sa_flags
+    public int Padding;
+    public nint Restorer;         // sa_restorer
+}
+
+/// <summary><c>struct sigevent</c> (64 bytes) with the Linux-only SIGEV_THREAD_ID target thread.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 64)]
+internal struct SigEvent
+{
+    [FieldOffset(0)]
+    public nint Value;            // sigev_value
+
+    [FieldOffset(8)]
+    public int Signal;            // sigev_signo
+
+    [FieldOffset(12)]
+    public int Notify;            // sigev_notify
+
+    [FieldOffset(16)]
+    public int ThreadId;          // _sigev_un._tid (sigev_notify_thread_id)
+}
+
+/// <summary><c>struct itimerspec</c>: interval, then first expiry, each a timespec (seconds, nanoseconds).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ITimerSpec
+{
+    public long IntervalSeconds;
+    public long IntervalNanoseconds;
+    public long ValueSeconds;
+    public long ValueNanoseconds;
+}
+
+/// <summary>The start of <c>struct rusage</c>: user and system CPU time as timevals (the rest is padding here).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 144)]
+internal struct RUsage
+{
+    public long UserSeconds;
+    public long UserMicroseconds;
+    public long SystemSeconds;
+    public long SystemMicroseconds;
 }

@@ -51,6 +51,9 @@ public sealed record TestResult(
 /// <param name="Coverage">When set, every test process runs under the breakpoint-coverage tracer and its hits are merged here.</param>
 public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, bool RunIgnored, Harness.Core.Coverage.CoverageCollector? Coverage = null)
 {
+    /// <summary>When set, every test process runs under the tracer with stack sampling, one test a process, and its samples are filed here.</summary>
+    public Harness.Core.Profiling.ProfileCollector? Profile { get; init; }
+
     /// <summary>The default grace between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(2);
 

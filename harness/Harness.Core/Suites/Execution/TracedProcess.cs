@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Harness.Core.Coverage;
+using Harness.Core.Profiling;
 using Harness.Tracing;
 using Microsoft.Win32.SafeHandles;
 
 namespace Harness.Core.Suites.Execution;
 
 /// <summary>
-/// Runs a test process under the breakpoint-coverage tracer instead of <see cref="ProcessGroup"/>: same inputs,
-/// same <see cref="ProcessRun"/> out, hits merged into the run's <see cref="CoverageCollector"/>. The tracer
+/// Runs a test process under the tracer instead of <see cref="ProcessGroup"/>: same inputs, same <see cref="ProcessRun"/>
+/// out, hits merged into the run's <see cref="CoverageCollector"/> and stack samples filed in its <see cref="ProfileCollector"/>. The tracer
 /// launches the process itself (in its own process group), so output goes through pipes we make: created
 /// close-on-exec, so a test started in parallel never inherits another test's pipe ends.
 /// </summary>
@@ -17,8 +18,8 @@ internal static partial class TracedProcess
 {
     private const int OCloExec = 0x80000;
 
-    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CoverageCollector coverage,
-        CancellationToken cancellation, BatchProgress? progress = null)
+    public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CoverageCollector? coverage,
+        ProfileCollector? profile, CancellationToken cancellation, BatchProgress? progress = null)
     {
         cancellation.ThrowIfCancellationRequested();
         var started = DateTimeOffset.Now;
@@ -52,8 +53,9 @@ internal static partial class TracedProcess
                 StandardError = (int)errWrite.DangerousGetHandle(),
                 TimeoutToken = deadline.Expired,
                 KillGrace = killGrace,
+                SampleRate = profile?.Rate,
             };
-            result = Tracer.Run(options, coverage.Planner, cancellation);
+            result = Tracer.Run(options, coverage?.Planner ?? (IProbePlanner)NoProbes.Instance, cancellation);
         }
         catch (TracerException e)
         {
@@ -67,7 +69,11 @@ internal static partial class TracedProcess
         }
         var duration = clock.Elapsed;
         Task.WaitAll([output.Completion, error.Completion], TimeSpan.FromSeconds(5));
-        coverage.Add(result.Images);
+        coverage?.Add(result.Images);
+        if (result.Profile is { } samples)
+        {
+            profile?.Add(samples);
+        }
         if (result.Cancelled)
         {
             throw new OperationCanceledException(cancellation);

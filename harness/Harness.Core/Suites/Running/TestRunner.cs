@@ -116,8 +116,8 @@ public static class TestRunner
         foreach (var group in tests.GroupBy(t => t.Binary))
         {
             var list = group.ToList();
-            // Per-test coverage needs one test a process to attribute hits exactly.
-            if (group.Key.Framework is TestFramework.LibTest or TestFramework.Plain || options.Execution.Coverage?.PerTest == true)
+            // Per-test coverage and profiles need one test a process to attribute hits and samples exactly.
+            if (group.Key.Framework is TestFramework.LibTest or TestFramework.Plain || options.Execution.Coverage?.PerTest == true || options.Execution.Profile is not null)
             {
                 foreach (var test in list)
                 {

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using ELFSharp.ELF;
+using ELFSharp.ELF.Sections;
+using Harness.Symbols;
+
+namespace Harness.Core.Profiling;
+
+/// <summary>
+/// Names sampled addresses: the DWARF function (with the calls inlined at that address as frames of their
+/// own), else the ELF symbol whose range holds the address, else <c>[image]</c>. Images are read once, on
+/// first use, and shared by every profile of a run; safe from parallel test jobs.
+/// </summary>
+public sealed class FunctionSymbolizer
+{
+    private readonly ConcurrentDictionary<string, Lazy<ImageSymbols>> _images = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The frames at a link-time address of an image, outermost first (the function, then calls inlined into it).
+    /// A caller's address is a return address, one past its call: it is looked up one byte back.
+    /// </summary>
+    public IReadOnlyList<ProfileFrame> Frames(string image, ulong address, bool returnAddress)
+    {
+        if (!image.StartsWith('/'))
+        {
+            return [new ProfileFrame(image.Length == 0 ? "[unknown]" : image, image, null, null, false)];
+        }
+        var symbols = _images.GetOrAdd(image, path => new Lazy<ImageSymbols>(() => new ImageSymbols(path))).Value;
+        return symbols.Frames(returnAddress ? address - 1 : address);
+    }
+
+    private sealed class ImageSymbols
+    {
+        private readonly string _path;
+        private readonly SourceMap? _map;
+        private readonly (ulong Start, ulong End, string Name)[] _symbols;
+        private readonly ConcurrentDictionary<ulong, IReadOnlyList<ProfileFrame>> _cache = new();
+        private readonly ProfileFrame _unknown;
+
+        public ImageSymbols(string path)
+        {
+            _path = path;
+            _unknown = new ProfileFrame($"[{System.IO.Path.GetFileName(path)}]", path, null, null, false);
+            try
+            {
+                _map = SourceMap.Load(path);
+            }
+            catch (SymbolReadException)
+            {
+                _map = null; // no DWARF (a system library): ELF symbols only
+            }
+            _symbols = ElfFunctions(path);
+        }
+
+        public IReadOnlyList<ProfileFrame> Frames(ulong address) => _cache.GetOrAdd(address, Resolve);
+
+        private IReadOnlyList<ProfileFrame> Resolve(ulong address)
+        {
+            if (_map?.Lookup(address) is { Function: { } function } location)
+            {
+                var frames = new List<ProfileFrame>
+                {
+                    new(function.Name, _path, function.DeclFile >= 0 ? _map.Files[function.DeclFile] : null, function.DeclLine > 0 ? function.DeclLine : null, false),
+                };
+                // The chain is innermost first and ends with the function itself.
+                for (var i = location.InlineChain.Count - 2; i >= 0; i--)
+                {
+                    frames.Add(new ProfileFrame(location.InlineChain[i].Function, _path, null, null, true));
+                }
+                return frames;
+            }
+            if (_map?.FunctionAt(address) is { } only)
+            {
+                return [new ProfileFrame(only.Name, _path, only.DeclFile >= 0 ? _map.Files[only.DeclFile] : null, only.DeclLine > 0 ? only.DeclLine : null, false)];
+            }
+            var index = Array.BinarySearch(_symbols, (address, ulong.MaxValue, ""), Comparer<(ulong, ulong, string)>.Create((a, b) => a.Item1.CompareTo(b.Item1)));
+            index = index >= 0 ? index : ~index - 1;
+            for (var i = index; i >= 0 && i > index - 4; i--)
+            {
+                if (address >= _symbols[i].Start && address < _symbols[i].End)
+                {
+                    return [new ProfileFrame(_symbols[i].Name, _path, null, null, false)];
+                }
+            }
+            return [_unknown];
+        }
+
+        /// <summary>Function symbols with a size from .symtab and .dynsym, sorted by address; empty when the file cannot be read.</summary>
+        private static (ulong, ulong, string)[] ElfFunctions(string path)
+        {
+            try
+            {
+                if (!ELFReader.TryLoad(path, out var elf))
+                {
+                    return [];
+                }
+                using (elf)
+                {
+                    var functions = new Dictionary<ulong, (ulong, ulong, string)>();
+                    foreach (var table in elf.GetSections<ISymbolTable>())
+                    {
+                        foreach (var symbol in table.Entries)
+                        {
+                            if (symbol is SymbolEntry<ulong> { Type: SymbolType.Function, Size: > 0, Value: > 0 } entry && !string.IsNullOrEmpty(entry.Name))
+                            {
+                                functions.TryAdd(entry.Value, (entry.Value, entry.Value + entry.Size, Demangler.Demangle(entry.Name)));
+                            }
+                        }
+                    }
+                    return [.. functions.Values.OrderBy(f => f.Item1)];
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            {
+                return [];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Just enough demangling for symbol-table fallbacks: Itanium/Rust-legacy nested names (<c>_ZN…E</c>) become
+/// <c>a::b::c</c>, dropping Rust's <c>17h&lt;hash&gt;</c> suffix and any C++ parameter list; Rust v0 names
+/// (<c>_R…</c>) become their identifiers joined by <c>::</c> (crate hashes, back-references and generic
+/// arguments' structure dropped). Anything else is kept as is.
+/// </summary>
+internal static class Demangler
+{
+    public static string Demangle(string symbol)
+    {
+        if (symbol.StartsWith("_R", StringComparison.Ordinal))
+        {
+            return RustV0(symbol);
+        }
+        if (!symbol.StartsWith("_ZN", StringComparison.Ordinal))
+        {
+            return symbol;
+        }
+        var parts = new List<string>();
+        var i = 3;
+        while (i < symbol.Length && char.IsAsciiDigit(symbol[i]))
+        {
+            var start = i;
+            while (i < symbol.Length && char.IsAsciiDigit(symbol[i]))
+            {
+                i++;
+            }
+            if (!int.TryParse(symbol.AsSpan(start, i - start), out var length) || length <= 0 || i + length > symbol.Length)
+            {
+                return symbol;
+            }
+            parts.Add(symbol.Substring(i, length));
+            i += length;
+        }
+        if (parts.Count == 0 || i >= symbol.Length || symbol[i] != 'E')
+        {
+            return symbol;
+        }
+        if (parts.Count > 1 && parts[^1].Length == 17 && parts[^1][0] == 'h' && parts[^1].AsSpan(1).ContainsAnyExcept("0123456789abcdef") == false)
+        {
+            parts.RemoveAt(parts.Count - 1);
+        }
+        return string.Join("::", parts.Select(p => p.Replace("$LT$", "<").Replace("$GT$", ">").Replace("$u20$", " ").Replace("..", "::")));
+    }
+
+    /// <summary>The identifiers of a v0 symbol in order: decimal length + name, skipping <c>s…_</c> disambiguators and <c>B…_</c> back-references.</summary>
+    private static string RustV0(string symbol)
+    {
+        var parts = new List<string>();
+        var i = 2;
+        while (i < symbol.Length)
+        {
+            var c = symbol[i];
+            if ((c is 's' or 'B') && SkipBase62(symbol, i + 1) is var end and > 0)
+            {
+                i = end;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                var start = i;
+                while (i < symbol.Length && char.IsAsciiDigit(symbol[i]))
+                {
+                    i++;
+                }
+                if (i < symbol.Length && symbol[i] == '_')
+                {
+                    i++; // an identifier that starts with a digit or '_' has a separating '_'
+                }
+                if (!int.TryParse(symbol.AsSpan(start, i - start).TrimEnd('_'), out var length) || length <= 0 || i + length > symbol.Length)
+                {
+                    return symbol;
+                }
+                parts.Add(symbol.Substring(i, length));
+                i += length;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return parts.Count == 0 ? symbol : string.Join("::", parts);
+    }
+
+    /// <summary>The index after "base62-digits_" starting at <paramref name="at"/>, or -1.</summary>
+    private static int SkipBase62(string symbol, int at)
+    {
+        var i = at;
+        while (i < symbol.Length && char.IsAsciiLetterOrDigit(symbol[i]))
+        {
+            i++;
+        }
+        return i < symbol.Length && symbol[i] == '_' ? i + 1 : -1;
+    }
+}
