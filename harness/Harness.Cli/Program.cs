@@ -8,5 +8,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     CoverCommand.Create(),
     ListCommand.Create(),
     TestCommand.Create(),
+    ReportCommand.Create(),
 };
 return root.Parse(args).Invoke();
