@@ -94,13 +94,14 @@ public static class ReportInputs
 
     /// <summary>Reads one input.</summary>
     /// <exception cref="ReportInputException">Unreadable, too large, of unknown format, or not valid in its format.</exception>
-    public static ReportData Read(InputFile input)
+    /// <param name="maxBytes">The cap on the file's size, decompressed (tests lower it).</param>
+    public static ReportData Read(InputFile input, long maxBytes = MaxInputBytes)
     {
         ArgumentNullException.ThrowIfNull(input);
         var path = input.Path;
         try
         {
-            var content = Content(path);
+            var content = Content(path, maxBytes);
             var format = InputSniffer.Sniff(content.AsSpan(0, Math.Min(content.Length, InputSniffer.HeadLength)))
                 ?? throw new ReportInputException(path, "unknown format: not harness results or report JSON, Cobertura XML, LCOV, gcov JSON or llvm-cov export JSON");
             return format switch
@@ -134,12 +135,12 @@ public static class ReportInputs
         return head[..length];
     }
 
-    private static byte[] Content(string path)
+    private static byte[] Content(string path, long maxBytes)
     {
         using var file = File.OpenRead(path);
-        if (file.Length > MaxInputBytes)
+        if (file.Length > maxBytes)
         {
-            throw new ReportInputException(path, $"larger than {MaxInputBytes >> 20} MiB");
+            throw new ReportInputException(path, $"larger than {maxBytes} bytes");
         }
         using var stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
         using var content = new MemoryStream();
@@ -147,9 +148,9 @@ public static class ReportInputs
         int read;
         while ((read = stream.Read(buffer)) > 0)
         {
-            if (content.Length + read > MaxInputBytes)
+            if (content.Length + read > maxBytes)
             {
-                throw new ReportInputException(path, $"decompresses to more than {MaxInputBytes >> 20} MiB");
+                throw new ReportInputException(path, $"decompresses to more than {maxBytes} bytes");
             }
             content.Write(buffer, 0, read);
         }
@@ -165,8 +166,7 @@ public static class ReportInputs
         return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
-    /// <summary>A report of the coverage and results in <paramref name="data"/> for one input (used by readers).</summary>
+    /// <summary>One input's files as a report: merged, so that a line listed twice (gcov, coverlet) is one line.</summary>
     internal static CoverageReport Coverage(IEnumerable<FileCoverage> files, DateTimeOffset timestamp) =>
         CoverageMerge.Merge([new CoverageReport([.. files], timestamp)]);
-
 }

@@ -16,7 +16,9 @@ namespace Harness.Core.Reports.Formats;
 /// the largest of the wrapped count and the counts of the regions that start on it. This follows LLVM's
 /// <c>LineCoverageStats</c>, so totals agree with <c>llvm-cov report</c>.</para>
 /// <para>A branch is <c>[line, col, endLine, endCol, trueCount, falseCount, fileId, expandedFileId, kind]</c>: two arms.
-/// Function names are mangled in the export; Rust legacy (<c>_ZN…17h&lt;hash&gt;E</c>) names are demangled here.</para>
+/// Function names are mangled in the export. Rust's are demangled here where that is simple: legacy
+/// (<c>_ZN…17h&lt;hash&gt;E</c>) names, and v0 names (<c>_RNvNtCs…_4calc5tests4adds</c>, rustc 1.95's default) made of
+/// crate roots and nested namespaces only; v0 names with impls, generics or back-references stay mangled.</para>
 /// </remarks>
 internal static class LlvmCovReader
 {
@@ -133,7 +135,12 @@ internal static class LlvmCovReader
     {
         // Clang prefixes the names of functions with internal linkage with their file: "src/lib.rs:_ZN…".
         var colon = symbol.LastIndexOf(':');
-        var mangled = colon >= 0 && symbol.IndexOf("_ZN", StringComparison.Ordinal) == colon + 1 ? symbol[(colon + 1)..] : symbol;
+        var mangled = colon >= 0 && symbol.Length > colon + 3 && symbol[(colon + 1)..].StartsWith('_') ? symbol[(colon + 1)..] : symbol;
+        if (mangled.StartsWith("_R", StringComparison.Ordinal))
+        {
+            var position = 2;
+            return DemangleV0Path(mangled, ref position) is { } path && position == mangled.Length ? path : symbol;
+        }
         if (!mangled.StartsWith("_ZN", StringComparison.Ordinal) || !mangled.EndsWith('E'))
         {
             return symbol;
@@ -159,6 +166,103 @@ internal static class LlvmCovReader
             parts.RemoveAt(parts.Count - 1);
         }
         return string.Join("::", parts.Select(Unescape));
+    }
+
+    // v0 paths: C <identifier> (crate root) and N <namespace> <path> <identifier>; a namespace tag in upper case
+    // is a compiler-made item (C closure, S shim) shown as {closure#N} the way rustc-demangle shows it.
+    private static string? DemangleV0Path(string text, ref int position)
+    {
+        if (position >= text.Length)
+        {
+            return null;
+        }
+        var tag = text[position++];
+        if (tag == 'C')
+        {
+            return V0Identifier(text, ref position, out _);
+        }
+        if (tag != 'N' || position >= text.Length)
+        {
+            return null;
+        }
+        var space = text[position++];
+        if (DemangleV0Path(text, ref position) is not { } parent || V0Identifier(text, ref position, out var disambiguator) is not { } name)
+        {
+            return null;
+        }
+        if (char.IsAsciiLetterUpper(space))
+        {
+            var kind = space == 'C' ? "closure" : "shim";
+            return $"{parent}::{{{kind}{(name.Length > 0 ? ":" + name : "")}#{disambiguator}}}";
+        }
+        return $"{parent}::{name}";
+    }
+
+    private static string? V0Identifier(string text, ref int position, out long disambiguator)
+    {
+        disambiguator = 0;
+        if (position < text.Length && text[position] == 's')
+        {
+            position++;
+            if (Base62(text, ref position) is not { } value)
+            {
+                return null;
+            }
+            disambiguator = value + 1;
+        }
+        if (position < text.Length && text[position] == 'u')
+        {
+            return null; // Punycode: not worth a decoder here.
+        }
+        var start = position;
+        while (position < text.Length && char.IsAsciiDigit(text[position]))
+        {
+            position++;
+        }
+        if (position == start || !int.TryParse(text.AsSpan(start, position - start), out var length))
+        {
+            return null;
+        }
+        if (position < text.Length && text[position] == '_')
+        {
+            position++;
+        }
+        if (length > text.Length - position)
+        {
+            return null;
+        }
+        var identifier = text.Substring(position, length);
+        position += length;
+        return identifier;
+    }
+
+    // <base-62-number> = {0-9a-zA-Z} "_", where "_" alone is 0 and digits encode value - 1.
+    private static long? Base62(string text, ref int position)
+    {
+        long value = 0;
+        var digits = 0;
+        while (position < text.Length && text[position] != '_')
+        {
+            var c = text[position++];
+            var digit = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'z' => c - 'a' + 10,
+                >= 'A' and <= 'Z' => c - 'A' + 36,
+                _ => -1,
+            };
+            if (digit < 0 || digits++ > 10)
+            {
+                return null;
+            }
+            value = value * 62 + digit;
+        }
+        if (position >= text.Length)
+        {
+            return null;
+        }
+        position++;
+        return digits == 0 ? 0 : value + 1;
     }
 
     private static string Unescape(string part)
