@@ -88,7 +88,7 @@ public static class MarkdownWriter
     private static string Fraction(int covered, int valid) => valid == 0 ? "–" : Invariant($"{covered}/{valid} ({Percent(covered, valid)})");
 
     /// <summary>One decimal, truncated rather than rounded, so that 99.96 % is not shown as a full 100.0 %.</summary>
-    internal static string Percent(int covered, int valid) =>
+    public static string Percent(int covered, int valid) =>
         valid == 0 ? "–" : (Math.Floor(1000.0 * covered / valid) / 10).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
