@@ -19,7 +19,8 @@ public sealed record InputFile(string Path, bool TestsOnly = false);
 /// folder holds logs too); a file named on the command line must be of a known format. A directory that holds a
 /// <c>results.json</c> is treated as <c>harness test</c> output: <c>harness test --coverage</c> writes the same
 /// coverage twice (<c>lcov.info</c> and <c>coverage.cobertura.xml</c>), so only <c>lcov.info</c>, the richer one,
-/// is read there, with the results.</para>
+/// is read there, with the results. Likewise a directory <c>harness report</c> wrote: its <c>harness-report.json</c>
+/// holds everything, so its LCOV and Cobertura copies are not read again.</para>
 /// <para>Every file is capped at <see cref="MaxInputBytes"/>, compressed or not (a gzip bomb stops at the cap), and
 /// every failure becomes a <see cref="ReportInputException"/> naming the file.</para>
 /// </remarks>
@@ -27,6 +28,8 @@ public static class ReportInputs
 {
     /// <summary>The largest input, after decompression, that is read.</summary>
     public const long MaxInputBytes = 1L << 30;
+
+    private const string HarnessReportFile = "harness-report.json";
 
     /// <summary>The files <paramref name="argument"/> stands for (itself, or the known files under a directory), sorted.</summary>
     /// <exception cref="ReportInputException">Neither a file nor a directory.</exception>
@@ -56,11 +59,13 @@ public static class ReportInputs
     private static void ExpandDirectory(string directory, List<InputFile> found)
     {
         var files = Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToList();
-        var harnessOutput = files.Any(f => System.IO.Path.GetFileName(f) == "results.json") && files.Any(f => System.IO.Path.GetFileName(f) == "lcov.info");
+        bool Has(string name) => files.Any(f => System.IO.Path.GetFileName(f) == name);
+        var reportOutput = Has(HarnessReportFile);
+        var harnessOutput = !reportOutput && Has("results.json") && Has("lcov.info");
         foreach (var file in files)
         {
             var name = System.IO.Path.GetFileName(file);
-            if (harnessOutput && name == "coverage.cobertura.xml")
+            if ((harnessOutput && name == "coverage.cobertura.xml") || (reportOutput && name is "coverage.cobertura.xml" or "lcov.info" or "results.json"))
             {
                 continue;
             }

@@ -237,4 +237,54 @@ public sealed class InputReaderTests
     [InlineData("_RNvC", "_RNvC")]
     public void Demangle_RustSymbol_GivesThePathOrTheSymbolUnchanged(string symbol, string expected) =>
         Assert.Equal(expected, Harness.Core.Reports.Formats.LlvmCovReader.Demangle(symbol));
+
+    [Fact]
+    public void Expand_DirectoriesOfHarnessOutput_ReadEachCoverageOnce()
+    {
+        using var temp = new TempDirectory("expand");
+        var data = ReportData.FromCoverage(SampleReport.Create("/work"));
+        var test = Directory.CreateDirectory(temp.File("test")).FullName;
+        var report = Directory.CreateDirectory(temp.File("report")).FullName;
+        foreach (var (directory, formats) in new[] { (test, new[] { "lcov", "cobertura", "junit" }), (report, new[] { "lcov", "cobertura", "json", "markdown" }) })
+        {
+            foreach (var format in formats)
+            {
+                using var file = File.Create(Path.Combine(directory, ReportWriters.FileName(format)));
+                ReportWriters.Write(format, data, "t", file);
+            }
+        }
+        File.WriteAllText(Path.Combine(test, "results.json"), """{"schemaVersion":1,"harness":"1","finished":"2026-01-01T00:00:00+00:00","seconds":1,"machine":"m","cores":1,"listed":0,"tests":[]}""");
+        WriteText(temp.Path, "notes.txt", "not a report");
+
+        var inputs = ReportInputs.Expand(temp.Path);
+
+        Assert.Equal(
+            [(Path.Combine(report, "harness-report.json"), false), (Path.Combine(test, "lcov.info"), false), (Path.Combine(test, "results.json"), true)],
+            inputs.Select(i => (i.Path, i.TestsOnly)));
+        // Each directory's coverage counted once: every line's hits are twice the sample's, not four or six times.
+        var merged = ReportData.Merge(inputs.Select(i => ReportInputs.Read(i)));
+        Assert.Equal(
+            CoverageMerge.Merge([data.Coverage]).Files.SelectMany(f => f.Lines.Select(l => (f.Path, l.Line, 2 * l.Hits))),
+            merged.Coverage.Files.SelectMany(f => f.Lines.Select(l => (f.Path, l.Line, l.Hits))));
+    }
+
+    [Fact]
+    public void Read_ResultsWithPerTestCoverage_KeepsTestsPerLineAndCountsHitsOnlyWithoutACoverageFile()
+    {
+        using var temp = new TempDirectory("results-per-test");
+        var results = WriteText(temp.Path, "results.json", """
+            {"schemaVersion":1,"harness":"1","finished":"2026-01-01T00:00:00+00:00","seconds":1,"machine":"m","cores":1,"listed":2,
+             "tests":[{"fullyQualifiedName":"s.b.adds","displayName":"adds","suite":"s","binaryId":"b","binary":"/b","outcome":"passed","flaky":false,"attempts":1,
+                       "seconds":0.1,"started":"2026-01-01T00:00:00+00:00","standardOutput":"","standardError":""}],
+             "testsByLine":{"/src/lib.rs":{"3":["s.b.adds","s.b.subs"],"4":["s.b.adds"]}}}
+            """);
+
+        var alone = ReportInputs.Read(new InputFile(results));
+        var besideCoverage = ReportInputs.Read(new InputFile(results, TestsOnly: true));
+
+        Assert.Equal("s.b.adds", Assert.Single(alone.Tests).FullyQualifiedName);
+        var lines = Assert.Single(alone.Coverage.Files).Lines;
+        Assert.Equal([(3, 1L, "s.b.adds s.b.subs"), (4, 1L, "s.b.adds")], lines.Select(l => (l.Line, l.Hits, string.Join(' ', l.Tests!))));
+        Assert.All(Assert.Single(besideCoverage.Coverage.Files).Lines, l => Assert.Equal(0, l.Hits));
+    }
 }
