@@ -3,7 +3,7 @@
 # The .NET SDK, Rust (cargo) and gcc come with the machine; the rest comes from Debian's packages.
 set -euo pipefail
 
-packages=(catch2 libgtest-dev googletest cmake g++ binutils lcov)
+packages=(catch2 libgtest-dev googletest cmake g++ binutils lcov libxml2-utils llvm-22 chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

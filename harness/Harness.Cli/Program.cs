@@ -10,5 +10,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     TestCommand.Create(),
     CompareCommand.Create(),
     ProfileCommand.Create(),
+    ReportCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,9 +1,25 @@
 namespace Harness.Core.Coverage;
 
+/// <summary>
+/// One arm of a branch on a line, as gcc, LLVM and coverlet report it: arm <see cref="Arm"/> of branch point
+/// <see cref="Block"/> (several branch points can share a line: <c>a &amp;&amp; b</c> has two).
+/// </summary>
+/// <param name="Block">The branch point on the line (LCOV's block number; 0 when the source has only one).</param>
+/// <param name="Arm">Which way out of the branch point (0 = first arm).</param>
+/// <param name="Taken">Times the arm was taken; null when unknown because the branch point itself never ran
+/// (LCOV writes <c>-</c>). Unknown counts as not taken in totals.</param>
+public readonly record struct BranchArm(int Block, int Arm, long? Taken)
+{
+    public bool IsTaken => Taken > 0;
+}
+
 /// <summary>Coverage of one source line: how many times it was seen executing (breakpoint coverage counts 0 or 1).</summary>
 /// <param name="Line">1-based line number.</param>
-/// <param name="Hits">Executions seen; one-shot breakpoints only tell 0 (not reached) or 1 (reached).</param>
-public readonly record struct LineCoverage(int Line, long Hits)
+/// <param name="Hits">Executions seen; one-shot breakpoints only tell 0 (not reached) or 1 (reached). Merging adds them,
+/// so merged breakpoint coverage counts the runs that reached the line.</param>
+/// <param name="Branches">The line's branch arms sorted by block then arm, or null when the source had no branch data.</param>
+/// <param name="Tests">Fully qualified names of the tests that ran the line, sorted, or null when not recorded.</param>
+public readonly record struct LineCoverage(int Line, long Hits, IReadOnlyList<BranchArm>? Branches = null, IReadOnlyList<string>? Tests = null)
 {
     public bool IsCovered => Hits > 0;
 }
@@ -24,6 +40,14 @@ public sealed record FileCoverage(string Path, string Module, IReadOnlyList<Line
     public int LinesCovered => Lines.Count(l => l.IsCovered);
 
     public int LinesValid => Lines.Count;
+
+    /// <summary>Branch arms taken at least once.</summary>
+    public int BranchesCovered => Lines.Sum(l => l.Branches?.Count(b => b.IsTaken) ?? 0);
+
+    /// <summary>Branch arms known to exist, taken or not.</summary>
+    public int BranchesValid => Lines.Sum(l => l.Branches?.Count ?? 0);
+
+    public int FunctionsCovered => Functions.Count(f => f.HasCode && f.Hits > 0);
 }
 
 /// <summary>The coverage of one run: every selected source file, sorted by path.</summary>
@@ -33,6 +57,17 @@ public sealed record CoverageReport(IReadOnlyList<FileCoverage> Files, DateTimeO
 
     public int LinesValid => Files.Sum(f => f.LinesValid);
 
+    public int BranchesCovered => Files.Sum(f => f.BranchesCovered);
+
+    public int BranchesValid => Files.Sum(f => f.BranchesValid);
+
+    public int FunctionsCovered => Files.Sum(f => f.FunctionsCovered);
+
+    public int FunctionsValid => Files.Sum(f => f.Functions.Count);
+
     /// <summary>Covered lines over executable lines, 0–1 (1 for a report with no executable lines).</summary>
     public double LineRate => LinesValid == 0 ? 1 : (double)LinesCovered / LinesValid;
+
+    /// <summary>Taken branch arms over known arms, 0–1 (1 when there is no branch data).</summary>
+    public double BranchRate => BranchesValid == 0 ? 1 : (double)BranchesCovered / BranchesValid;
 }

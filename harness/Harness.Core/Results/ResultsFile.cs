@@ -34,9 +34,21 @@ public sealed record ResultsFile(
     /// <summary>Reads a results file; a file that is not one (bad JSON, another schema) throws <see cref="InvalidDataException"/> naming it.</summary>
     public static ResultsFile Read(string path)
     {
+        using var input = File.OpenRead(path);
+        return Read(path, input);
+    }
+
+    /// <summary>Reads a results file already in memory; <paramref name="path"/> names it in errors.</summary>
+    public static ResultsFile Read(string path, byte[] content)
+    {
+        using var input = new MemoryStream(content, writable: false);
+        return Read(path, input);
+    }
+
+    private static ResultsFile Read(string path, Stream input)
+    {
         try
         {
-            using var input = File.OpenRead(path);
             var file = JsonSerializer.Deserialize(input, ResultsJson.Default.ResultsFile)
                 ?? throw new InvalidDataException($"{path}: not a harness results file (null)");
             if (file.SchemaVersion is < 1 or > CurrentSchemaVersion)
@@ -60,6 +72,14 @@ public sealed record ResultEntry(
     int? ExitCode, int? Signal, string StandardOutput, string StandardError,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<double>? Samples = null)
 {
+    /// <summary>Writes test results as a JSON array, with the same field names as <c>results.json</c>.</summary>
+    public static void WriteAll(Utf8JsonWriter writer, IReadOnlyList<ResultEntry> entries) =>
+        JsonSerializer.Serialize(writer, entries as List<ResultEntry> ?? [.. entries], ResultsJson.Default.ListResultEntry);
+
+    /// <summary>Reads a JSON array written by <see cref="WriteAll"/>.</summary>
+    public static List<ResultEntry> ReadAll(JsonElement array) =>
+        array.Deserialize(ResultsJson.Default.ListResultEntry) ?? [];
+
     public static ResultEntry From(FinishedTest finished, IReadOnlyList<double>? samples = null)
     {
         var r = finished.Result;
@@ -72,4 +92,5 @@ public sealed record ResultEntry(
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ResultsFile))]
+[JsonSerializable(typeof(List<ResultEntry>))]
 internal sealed partial class ResultsJson : JsonSerializerContext;

@@ -21,8 +21,11 @@ namespace Harness.Reporters.Coverage;
 /// folds the file into the class named by what comes before (<c>calc/src/lib.rs</c> would be shown as class
 /// <c>calc</c>), and rewrites names with <c>&lt;…&gt;</c> or <c>`N</c> as .NET generics (older versions dropped
 /// them). Dots keep one class per file and a readable name.</para>
-/// <para>There is no branch data yet: branch rates and counts are 0. Rates have at most four decimals and never
-/// round to 0 or 1 unless they are exactly that, so "1" always means every line ran.</para>
+/// <para>Branches: a line with branch arms has <c>branch="True"</c> and <c>condition-coverage="50% (1/2)"</c> (arms taken
+/// over arms), the form ReportGenerator, GitLab and Jenkins read; rates count arms. Without any branch data, branch
+/// rates and counts are 0, as coverlet writes them. Rates have at most four decimals and never round to 0 or 1
+/// unless they are exactly that, so "1" always means every line ran.</para>
+/// <para>A file whose input named no module (LCOV has none) goes in a package named after its directory.</para>
 /// </remarks>
 public sealed class CoberturaWriter : ICoverageWriter
 {
@@ -58,11 +61,11 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteStartDocument();
         xml.WriteStartElement("coverage");
         xml.WriteAttributeString("line-rate", Rate(report.LinesCovered, report.LinesValid));
-        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("branch-rate", BranchRate(report.BranchesCovered, report.BranchesValid));
         xml.WriteAttributeString("lines-covered", Number(report.LinesCovered));
         xml.WriteAttributeString("lines-valid", Number(report.LinesValid));
-        xml.WriteAttributeString("branches-covered", "0");
-        xml.WriteAttributeString("branches-valid", "0");
+        xml.WriteAttributeString("branches-covered", Number(report.BranchesCovered));
+        xml.WriteAttributeString("branches-valid", Number(report.BranchesValid));
         xml.WriteAttributeString("complexity", "0");
         xml.WriteAttributeString("version", "1.9");
         xml.WriteAttributeString("timestamp", Number(report.Timestamp.ToUnixTimeSeconds()));
@@ -72,7 +75,7 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteEndElement();
 
         xml.WriteStartElement("packages");
-        foreach (var module in report.Files.GroupBy(f => f.Module, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var module in report.Files.GroupBy(PackageName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             WritePackage(xml, module.Key, module.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(), sourceRoot);
         }
@@ -87,7 +90,7 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteStartElement("package");
         xml.WriteAttributeString("name", XmlSafe(module));
         xml.WriteAttributeString("line-rate", Rate(files.Sum(f => f.LinesCovered), files.Sum(f => f.LinesValid)));
-        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("branch-rate", BranchRate(files.Sum(f => f.BranchesCovered), files.Sum(f => f.BranchesValid)));
         xml.WriteAttributeString("complexity", "0");
         xml.WriteStartElement("classes");
         foreach (var file in files)
@@ -106,7 +109,7 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteAttributeString("name", XmlSafe(ClassName(relativePath)));
         xml.WriteAttributeString("filename", XmlSafe(relativePath));
         xml.WriteAttributeString("line-rate", Rate(file.LinesCovered, file.LinesValid));
-        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("branch-rate", BranchRate(file.BranchesCovered, file.BranchesValid));
         xml.WriteAttributeString("complexity", "0");
 
         xml.WriteStartElement("methods");
@@ -134,7 +137,7 @@ public sealed class CoberturaWriter : ICoverageWriter
         xml.WriteAttributeString("name", XmlSafe(function.Name));
         xml.WriteAttributeString("signature", "");
         xml.WriteAttributeString("line-rate", rate);
-        xml.WriteAttributeString("branch-rate", "0");
+        xml.WriteAttributeString("branch-rate", BranchRate(lines.Sum(l => l.Branches?.Count(b => b.IsTaken) ?? 0), lines.Sum(l => l.Branches?.Count ?? 0)));
         xml.WriteAttributeString("complexity", "0");
         WriteLines(xml, lines);
         xml.WriteEndElement();
@@ -148,7 +151,16 @@ public sealed class CoberturaWriter : ICoverageWriter
             xml.WriteStartElement("line");
             xml.WriteAttributeString("number", Number(line.Line));
             xml.WriteAttributeString("hits", Number(Math.Max(0, line.Hits)));
-            xml.WriteAttributeString("branch", "False");
+            if (line.Branches is { Count: > 0 } arms)
+            {
+                var taken = arms.Count(a => a.IsTaken);
+                xml.WriteAttributeString("branch", "True");
+                xml.WriteAttributeString("condition-coverage", string.Create(CultureInfo.InvariantCulture, $"{(int)Math.Floor(100.0 * taken / arms.Count)}% ({taken}/{arms.Count})"));
+            }
+            else
+            {
+                xml.WriteAttributeString("branch", "False");
+            }
             xml.WriteEndElement();
         }
         xml.WriteEndElement();
@@ -221,6 +233,18 @@ public sealed class CoberturaWriter : ICoverageWriter
         var rate = Math.Round((double)covered / valid, 4, MidpointRounding.AwayFromZero);
         rate = Math.Clamp(rate, 0.0001, 0.9999);
         return rate.ToString("0.####", CultureInfo.InvariantCulture);
+    }
+
+    private static string BranchRate(int covered, int valid) => valid == 0 ? "0" : Rate(covered, valid);
+
+    private static string PackageName(FileCoverage file)
+    {
+        if (file.Module.Length > 0)
+        {
+            return file.Module;
+        }
+        var slash = file.Path.LastIndexOf('/');
+        return slash > 0 ? file.Path[..slash] : slash == 0 ? "/" : ".";
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

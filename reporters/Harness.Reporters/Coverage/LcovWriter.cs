@@ -6,7 +6,8 @@ namespace Harness.Reporters.Coverage;
 
 /// <summary>
 /// Writes the LCOV tracefile format (geninfo(1)) in its 1.x form, which lcov 1.x and 2.x, genhtml,
-/// ReportGenerator, Codecov and Coveralls all read: <c>TN SF FN FNDA FNF FNH DA LF LH end_of_record</c>.
+/// ReportGenerator, Codecov and Coveralls all read: <c>TN SF FN FNDA FNF FNH BRDA BRF BRH DA LF LH end_of_record</c>.
+/// A branch arm whose count is unknown (its branch point never ran) is written <c>-</c>, as geninfo does.
 /// </summary>
 /// <remarks>
 /// The format has no quoting, so names are made to fit it, the same way every time:
@@ -58,6 +59,24 @@ public sealed class LcovWriter : ICoverageWriter
         }
         writer.WriteLine(Invariant($"FNF:{functions.Count}"));
         writer.WriteLine(Invariant($"FNH:{functions.Count(f => f.Hits > 0)}"));
+
+        var branchesFound = 0;
+        var branchesHit = 0;
+        foreach (var line in file.Lines.Where(l => l.Branches is { Count: > 0 }).OrderBy(l => l.Line))
+        {
+            foreach (var arm in line.Branches!)
+            {
+                var taken = arm.Taken is { } count ? Math.Max(0, count).ToString(CultureInfo.InvariantCulture) : "-";
+                writer.WriteLine(Invariant($"BRDA:{line.Line},{arm.Block},{arm.Arm},{taken}"));
+                branchesFound++;
+                branchesHit += arm.IsTaken ? 1 : 0;
+            }
+        }
+        if (branchesFound > 0)
+        {
+            writer.WriteLine(Invariant($"BRF:{branchesFound}"));
+            writer.WriteLine(Invariant($"BRH:{branchesHit}"));
+        }
 
         var found = 0;
         var hit = 0;

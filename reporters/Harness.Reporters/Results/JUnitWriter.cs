@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
-using Harness.Core.Suites.Execution;
+using Harness.Core.Results;
 using Harness.Core.Suites.Running;
 
 namespace Harness.Reporters.Results;
@@ -10,10 +10,15 @@ namespace Harness.Reporters.Results;
 /// JUnit XML as CI systems read it: one <c>testsuite</c> per test binary, one <c>testcase</c> per test with
 /// <c>classname</c> = the dotted name without its last part; failures as <c>failure</c>, crashes and timeouts
 /// as <c>error</c>, skipped tests as <c>skipped</c>, the test's output in <c>system-out</c>/<c>system-err</c>.
+/// Written from <see cref="ResultEntry"/>, so that results read back from <c>results.json</c> files (merged shards)
+/// give the same XML as the run that wrote them.
 /// </summary>
 public static class JUnitWriter
 {
-    public static void Write(IReadOnlyList<FinishedTest> results, Stream output, bool flakyFails)
+    public static void Write(IReadOnlyList<FinishedTest> results, Stream output, bool flakyFails) =>
+        Write([.. results.Select(r => ResultEntry.From(r))], output, flakyFails);
+
+    public static void Write(IReadOnlyList<ResultEntry> results, Stream output, bool flakyFails)
     {
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, NewLineChars = "\n", NewLineHandling = NewLineHandling.Entitize };
         using var xml = XmlWriter.Create(output, settings);
@@ -21,16 +26,16 @@ public static class JUnitWriter
         xml.WriteStartElement("testsuites");
         xml.WriteAttributeString("name", "harness");
         WriteCounts(xml, results, flakyFails);
-        foreach (var binary in results.GroupBy(r => $"{r.Test.Binary.Suite}.{r.Test.Binary.BinaryId}").OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var binary in results.GroupBy(r => $"{r.Suite}.{r.BinaryId}").OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var tests = binary.ToList();
             xml.WriteStartElement("testsuite");
             xml.WriteAttributeString("name", Clean(binary.Key));
             WriteCounts(xml, tests, flakyFails);
-            xml.WriteAttributeString("timestamp", tests.Min(t => t.Result.Started).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
-            foreach (var finished in tests)
+            xml.WriteAttributeString("timestamp", tests.Min(t => t.Started).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
+            foreach (var result in tests)
             {
-                WriteCase(xml, finished, flakyFails);
+                WriteCase(xml, result, flakyFails);
             }
             xml.WriteEndElement();
         }
@@ -38,51 +43,56 @@ public static class JUnitWriter
         xml.WriteEndDocument();
     }
 
-    private static void WriteCounts(XmlWriter xml, IReadOnlyCollection<FinishedTest> results, bool flakyFails)
+    private static void WriteCounts(XmlWriter xml, IReadOnlyCollection<ResultEntry> results, bool flakyFails)
     {
         xml.WriteAttributeString("tests", results.Count.ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("failures", results.Count(r => r.Result.Outcome == TestOutcome.Failed || (r.IsFlaky && flakyFails)).ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("errors", results.Count(r => r.Result.Outcome is TestOutcome.Crashed or TestOutcome.TimedOut).ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("skipped", results.Count(r => r.Result.Outcome == TestOutcome.Skipped).ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("time", Seconds(TimeSpan.FromTicks(results.Sum(r => r.Result.Duration.Ticks))));
+        xml.WriteAttributeString("failures", results.Count(r => r.Outcome == Failed || (r.Flaky && flakyFails)).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("errors", results.Count(r => r.Outcome is Crashed or TimedOut).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("skipped", results.Count(r => r.Outcome == Skipped).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("time", Seconds(results.Sum(r => r.Seconds)));
     }
 
-    private static void WriteCase(XmlWriter xml, FinishedTest finished, bool flakyFails)
+    // The outcome names results.json uses (TestOutcome in lower case).
+    private const string Failed = "failed";
+    private const string Crashed = "crashed";
+    private const string TimedOut = "timedout";
+    private const string Skipped = "skipped";
+
+    private static void WriteCase(XmlWriter xml, ResultEntry result, bool flakyFails)
     {
-        var result = finished.Result;
-        var name = result.Test.FullyQualifiedName;
+        var name = result.FullyQualifiedName;
         var dot = name.LastIndexOf('.');
         xml.WriteStartElement("testcase");
         xml.WriteAttributeString("classname", Clean(dot > 0 ? name[..dot] : name));
         xml.WriteAttributeString("name", Clean(dot > 0 ? name[(dot + 1)..] : name));
-        xml.WriteAttributeString("time", Seconds(result.Duration));
-        if (result.Test.SourceFile is { } file)
+        xml.WriteAttributeString("time", Seconds(result.Seconds));
+        if (result.File is { } file)
         {
             xml.WriteAttributeString("file", Clean(file));
-            xml.WriteAttributeString("line", (result.Test.SourceLine ?? 0).ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString("line", (result.Line ?? 0).ToString(CultureInfo.InvariantCulture));
         }
-        var message = Clean(result.FailureMessage ?? result.Outcome.ToString());
+        var message = Clean(result.FailureMessage ?? OutcomeName(result.Outcome));
         var location = result.FailureFile is null ? "" : $"at {result.FailureFile}:{result.FailureLine}\n";
         switch (result.Outcome)
         {
-            case TestOutcome.Failed:
+            case Failed:
                 xml.WriteStartElement("failure");
                 xml.WriteAttributeString("message", message);
                 xml.WriteString(Clean(location + (result.FailureMessage ?? "")));
                 xml.WriteEndElement();
                 break;
-            case TestOutcome.Crashed or TestOutcome.TimedOut:
+            case Crashed or TimedOut:
                 xml.WriteStartElement("error");
                 xml.WriteAttributeString("message", message);
-                xml.WriteAttributeString("type", result.Outcome.ToString());
+                xml.WriteAttributeString("type", OutcomeName(result.Outcome));
                 xml.WriteEndElement();
                 break;
-            case TestOutcome.Skipped:
+            case Skipped:
                 xml.WriteElementString("skipped", "");
                 break;
-            case TestOutcome.Passed when finished.IsFlaky && flakyFails:
+            case "passed" when result.Flaky && flakyFails:
                 xml.WriteStartElement("failure");
-                xml.WriteAttributeString("message", $"flaky: passed on attempt {finished.Attempts}");
+                xml.WriteAttributeString("message", $"flaky: passed on attempt {result.Attempts}");
                 xml.WriteEndElement();
                 break;
         }
@@ -97,7 +107,14 @@ public static class JUnitWriter
         xml.WriteEndElement();
     }
 
-    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    // As the run wrote them before results were read back from files: "TimedOut", not "timedout".
+    private static string OutcomeName(string outcome) => outcome switch
+    {
+        TimedOut => "TimedOut",
+        _ => outcome.Length > 0 ? char.ToUpperInvariant(outcome[0]) + outcome[1..] : outcome,
+    };
 
     /// <summary>Characters XML 1.0 cannot carry (test output is arbitrary bytes) become U+FFFD.</summary>
     private static string Clean(string text)
