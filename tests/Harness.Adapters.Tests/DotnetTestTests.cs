@@ -59,7 +59,7 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
             line => line.Attribute("hits")!.Value != "0");
 
         // coverlet's managed coverage of the P/Invoke wrapper, in the same run: every line its tests reach.
-        var managed = run.Files("coverage.cobertura.xml").Select(XDocument.Load).ToList();
+        var managed = run.Files("coverage.cobertura.xml").Where(f => !f.Contains("/In/", StringComparison.Ordinal)).Select(XDocument.Load).ToList();
         var wrapper = Assert.Single(managed.SelectMany(d => d.Descendants("package")), p => p.Attribute("name")?.Value == "Calc.Interop");
         Assert.Equal("1", wrapper.Attribute("line-rate")?.Value);
     }
