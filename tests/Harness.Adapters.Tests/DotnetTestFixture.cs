@@ -18,6 +18,7 @@ public sealed class DotnetTestFixture : IDisposable
     private readonly Lazy<DotnetRun> _filtered;
     private readonly Lazy<ProcessResult> _listed;
     private readonly Lazy<IReadOnlyList<TestCase>> _expected;
+    private readonly Lazy<ProcessResult> _platform;
 
     public const string Filter = "FullyQualifiedName~rust.calc.test.integration|DisplayName=PassingShapes.TriangleArea|Module=tests::nested";
 
@@ -39,6 +40,16 @@ public sealed class DotnetTestFixture : IDisposable
             return Dotnet(["test", NativeProject, "-c", "Release", "--no-build", "--list-tests"], "list");
         });
         _expected = new(ListWithEngine);
+        _platform = new(() =>
+        {
+            _ = _build.Value;
+            using (FileLock.Acquire(Path.Combine(FixtureDirectory, "obj", "harness-tests.lock"), TimeSpan.FromMinutes(20)))
+            {
+                Dotnet(["build", PlatformProject, "-c", "Release"], "build").EnsureSuccess("dotnet build fixtures/dotnet/Native.Platform.Tests");
+            }
+            var program = Path.Combine(FixtureDirectory, "Native.Platform.Tests", "bin", "Release", "net10.0", "Native.Platform.Tests.dll");
+            return Dotnet([program, "--filter", "FullyQualifiedName~rust.calc.test.integration"], "platform");
+        });
     }
 
     public static string FixtureDirectory => Path.Combine(Repository.FixturesDirectory, "dotnet");
@@ -46,6 +57,8 @@ public sealed class DotnetTestFixture : IDisposable
     public static string NativeProject => Path.Combine(FixtureDirectory, "Native.Tests", "Native.Tests.csproj");
 
     private static string InteropTestProject => Path.Combine(FixtureDirectory, "Calc.Interop.Tests", "Calc.Interop.Tests.csproj");
+
+    private static string PlatformProject => Path.Combine(FixtureDirectory, "Native.Platform.Tests", "Native.Platform.Tests.csproj");
 
     private static string NativeFixturesSolution => Path.Combine(FixtureDirectory, "NativeFixtures.sln");
 
@@ -60,6 +73,9 @@ public sealed class DotnetTestFixture : IDisposable
 
     /// <summary>`dotnet test Native.Tests --list-tests`.</summary>
     public ProcessResult Listed => _listed.Value;
+
+    /// <summary>Native.Platform.Tests (Microsoft.Testing.Platform through the VSTest bridge) run as its own program with a filter.</summary>
+    public ProcessResult Platform => _platform.Value;
 
     /// <summary>The oracle: the suites of Native.Tests.csproj listed by the engine with the same filters, not through VSTest.</summary>
     public IReadOnlyList<TestCase> Expected => _expected.Value;

@@ -93,6 +93,15 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
         Assert.Equal(fixture.Expected.Select(t => t.DisplayName).Order(StringComparer.Ordinal), listed);
     }
 
+    [Fact]
+    public void TestingPlatform_FilteredRun_RunsTheMatchingTestsThroughTheBridge()
+    {
+        var run = fixture.Platform;
+        Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+        var expected = fixture.Expected.Count(t => t.FullyQualifiedName.Contains("rust.calc.test.integration", StringComparison.Ordinal));
+        Assert.Matches($@"total: {expected}\s+failed: 0\s+succeeded: {expected}", run.StandardOutput);
+    }
+
     /// <summary>FQN (TRX class + "." + name) → outcome, for the Native.Tests results of a run.</summary>
     private static Dictionary<string, string> NativeTrxResults(DotnetRun run)
     {
