@@ -14,11 +14,12 @@ public sealed class DotnetTestFixture : IDisposable
 {
     private readonly TempDirectory _results = new("dotnet-test");
     private readonly Lazy<ProcessResult> _build;
-    private readonly Lazy<DotnetRun> _full;
-    private readonly Lazy<DotnetRun> _filtered;
-    private readonly Lazy<ProcessResult> _listed;
+    private readonly Lazy<Task<DotnetRun>> _full;
+    private readonly Lazy<Task<DotnetRun>> _filtered;
+    private readonly Lazy<Task<ProcessResult>> _listed;
     private readonly Lazy<IReadOnlyList<TestCase>> _expected;
-    private readonly Lazy<ProcessResult> _platform;
+    private readonly Lazy<Task<ProcessResult>> _platform;
+    private readonly Lazy<Task<DotnetRun>> _twoSources;
 
     public const string Filter = "FullyQualifiedName~rust.calc.test.integration|DisplayName=PassingShapes.TriangleArea|Module=tests::nested";
 
@@ -31,16 +32,25 @@ public sealed class DotnetTestFixture : IDisposable
             Dotnet(["build", NativeProject, "-c", "Release"], "build").EnsureSuccess("dotnet build fixtures/dotnet/Native.Tests");
             return Dotnet(["build", InteropTestProject, "-c", "Release"], "build").EnsureSuccess("dotnet build fixtures/dotnet/Calc.Interop.Tests");
         });
-        _full = new(() => Test("full", NativeFixturesSolution,
-            ["--collect", "Native Coverage", "--collect", "XPlat Code Coverage", "--logger", "trx", "--logger", "junit;LogFilePath={dir}/{assembly}.junit.xml"]));
-        _filtered = new(() => Test("filtered", NativeProject, ["--filter", Filter, "--logger", "trx;LogFileName=filtered.trx"]));
-        _listed = new(() =>
+        _full = new(() => Task.Run(() => Test("full", NativeFixturesSolution,
+            ["--collect", "Native Coverage", "--collect", "XPlat Code Coverage", "--logger", "trx", "--logger", "junit;LogFilePath={dir}/{assembly}.junit.xml"])));
+        _filtered = new(() => Task.Run(() => Test("filtered", NativeProject, ["--filter", Filter, "--logger", "trx;LogFileName=filtered.trx"])));
+        _listed = new(() => Task.Run(() =>
         {
             _ = _build.Value;
             return Dotnet(["test", NativeProject, "-c", "Release", "--no-build", "--list-tests"], "list");
-        });
+        }));
         _expected = new(ListWithEngine);
-        _platform = new(() =>
+        _twoSources = new(() => Task.Run(() =>
+        {
+            // A second source: a copy of Native.Tests' output (its manifest names absolute paths, so it runs the same suites).
+            _ = _build.Value;
+            var copy = Path.Combine(_results.Path, "copy");
+            CopyDirectory(NativeOutput, copy);
+            return Test("two-sources", Path.Combine(NativeOutput, "Native.Tests.dll"),
+                [Path.Combine(copy, "Native.Tests.dll"), "--collect", "Native Coverage", "--test-adapter-path", copy], configuration: false);
+        }));
+        _platform = new(() => Task.Run(() =>
         {
             _ = _build.Value;
             using (FileLock.Acquire(Path.Combine(FixtureDirectory, "obj", "harness-tests.lock"), TimeSpan.FromMinutes(20)))
@@ -49,7 +59,7 @@ public sealed class DotnetTestFixture : IDisposable
             }
             var program = Path.Combine(FixtureDirectory, "Native.Platform.Tests", "bin", "Release", "net10.0", "Native.Platform.Tests.dll");
             return Dotnet([program, "--filter", "FullyQualifiedName~rust.calc.test.integration"], "platform");
-        });
+        }));
     }
 
     public static string FixtureDirectory => Path.Combine(Repository.FixturesDirectory, "dotnet");
@@ -57,6 +67,18 @@ public sealed class DotnetTestFixture : IDisposable
     public static string NativeProject => Path.Combine(FixtureDirectory, "Native.Tests", "Native.Tests.csproj");
 
     private static string InteropTestProject => Path.Combine(FixtureDirectory, "Calc.Interop.Tests", "Calc.Interop.Tests.csproj");
+
+    private static string NativeOutput => Path.Combine(FixtureDirectory, "Native.Tests", "bin", "Release", "net10.0");
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
 
     private static string PlatformProject => Path.Combine(FixtureDirectory, "Native.Platform.Tests", "Native.Platform.Tests.csproj");
 
@@ -66,25 +88,38 @@ public sealed class DotnetTestFixture : IDisposable
     public static string NativeBuildDirectory => Path.Combine(FixtureDirectory, "obj", "native");
 
     /// <summary>`dotnet test` of the whole fixture folder with both coverage collectors, TRX and JUnit.</summary>
-    public DotnetRun Full => _full.Value;
+    public DotnetRun Full => Await(_full);
 
     /// <summary>`dotnet test Native.Tests --filter <see cref="Filter"/>` with TRX.</summary>
-    public DotnetRun Filtered => _filtered.Value;
+    public DotnetRun Filtered => Await(_filtered);
 
     /// <summary>`dotnet test Native.Tests --list-tests`.</summary>
-    public ProcessResult Listed => _listed.Value;
+    public ProcessResult Listed => Await(_listed);
 
     /// <summary>Native.Platform.Tests (Microsoft.Testing.Platform through the VSTest bridge) run as its own program with a filter.</summary>
-    public ProcessResult Platform => _platform.Value;
+    public ProcessResult Platform => Await(_platform);
+
+    /// <summary>`dotnet test` of two sources with native tests (Native.Tests and a copy) with Native Coverage: one merged attachment.</summary>
+    public DotnetRun TwoSources => Await(_twoSources);
 
     /// <summary>The oracle: the suites of Native.Tests.csproj listed by the engine with the same filters, not through VSTest.</summary>
     public IReadOnlyList<TestCase> Expected => _expected.Value;
 
-    private DotnetRun Test(string name, string target, IReadOnlyList<string> arguments)
+    /// <summary>
+    /// Starts every run at the first use of any (after the one shared build), then waits for the one asked for:
+    /// most of a `dotnet test` is process start-up and MSBuild evaluation, which overlap well.
+    /// </summary>
+    private T Await<T>(Lazy<Task<T>> run)
+    {
+        _ = (_full.Value, _filtered.Value, _listed.Value, _twoSources.Value, _platform.Value);
+        return run.Value.GetAwaiter().GetResult();
+    }
+
+    private DotnetRun Test(string name, string target, IReadOnlyList<string> arguments, bool configuration = true)
     {
         _ = _build.Value;
         var directory = Path.Combine(_results.Path, name);
-        string[] command = ["test", target, "-c", "Release", "--no-build", "--results-directory", directory,
+        string[] command = ["test", target, .. configuration ? ["-c", "Release", "--no-build"] : Array.Empty<string>(), "--results-directory", directory,
             .. arguments.Select(a => a.Replace("{dir}", directory, StringComparison.Ordinal))];
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = Dotnet(command, name);

@@ -65,6 +65,18 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
     }
 
     [Fact]
+    public void DotnetTest_NativeCoverageOverTwoSources_AttachesOneMergedCobertura()
+    {
+        var run = fixture.TwoSources;
+        Assert.True(run.Process.ExitCode == 0, run.Output);
+        Assert.Equal(2, run.Output.Split("Passed!").Length - 1);
+        var attachments = run.Files("native.coverage.cobertura.xml").Where(f => !f.Contains("/In/", StringComparison.Ordinal)).ToList();
+        var merged = Harness.Collector.CoberturaMerger.Read(Assert.Single(attachments));
+        Assert.Contains(merged.Files, f => f.Path.EndsWith("/rust/calc/src/arith.rs", StringComparison.Ordinal) && f.LinesCovered > 0);
+        Assert.Contains(merged.Files, f => f.Path.EndsWith("/cpp-gtest/src/shapes.cpp", StringComparison.Ordinal) && f.LinesCovered > 0);
+    }
+
+    [Fact]
     public void DotnetTest_Filter_RunsExactlyTheMatchingTests()
     {
         var run = fixture.Filtered;
