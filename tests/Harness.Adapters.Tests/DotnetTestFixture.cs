@@ -162,7 +162,20 @@ public sealed class DotnetTestFixture : IDisposable
         return ProcessRunner.Run("dotnet", [.. arguments], FixtureDirectory, environment, TimeSpan.FromMinutes(8));
     }
 
-    public void Dispose() => _results.Dispose();
+    public void Dispose()
+    {
+        // A run a filtered test session never asked for may still be going: let it end (each is bounded by
+        // ProcessRunner's timeout, which kills its process tree) before its results directory goes.
+        Task[] started = [.. new object[] { _full, _filtered, _listed, _twoSources, _platform }
+            .Select(run => run switch
+            {
+                Lazy<Task<DotnetRun>> { IsValueCreated: true } r => (Task)r.Value,
+                Lazy<Task<ProcessResult>> { IsValueCreated: true } r => r.Value,
+                _ => Task.CompletedTask,
+            })];
+        Task.WaitAny(Task.WhenAll(started), Task.Delay(TimeSpan.FromMinutes(9)));
+        _results.Dispose();
+    }
 }
 
 /// <summary>One finished `dotnet test` process and the directory its results went to.</summary>
