@@ -65,6 +65,30 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
     }
 
     [Fact]
+    public void HarnessReport_NativeAndCoverletAttachments_MergeIntoOneReportWithBothLanguages()
+    {
+        var run = fixture.Full;
+        var native = Assert.Single(run.Files("native.coverage.cobertura.xml"), f => !f.Contains("/In/", StringComparison.Ordinal));
+        var managed = run.Files("coverage.cobertura.xml").Where(f => !f.Contains("/In/", StringComparison.Ordinal) && f != native).ToList();
+        Assert.NotEmpty(managed);
+        using var output = new TempDirectory("report-mixed");
+
+        var harness = Path.Combine(AppContext.BaseDirectory, "harness.dll");
+        var report = ProcessRunner.Run("dotnet", [harness, "report", native, .. managed, "--out", output.Path, "--formats", "html,cobertura"],
+            timeout: TimeSpan.FromMinutes(3));
+
+        Assert.True(report.ExitCode == 0, report.StandardOutput + report.StandardError);
+        var merged = XDocument.Load(Path.Combine(output.Path, "coverage.cobertura.xml")).Root!;
+        var files = merged.Descendants("class").Select(c => c.Attribute("filename")!.Value).ToList();
+        Assert.Contains(files, f => f.EndsWith("arith.rs", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("shapes.cpp", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith(".cs", StringComparison.Ordinal));
+        var index = File.ReadAllText(Path.Combine(output.Path, "html", "index.html"));
+        Assert.Contains("arith.rs", index, StringComparison.Ordinal);
+        Assert.Contains("Calc.Interop", index, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DotnetTest_NativeCoverageOverTwoSources_AttachesOneMergedCobertura()
     {
         var run = fixture.TwoSources;

@@ -226,18 +226,6 @@ public sealed class InputReaderTests
         Assert.Equal(Canonical(data), Canonical(Read(path)));
     }
 
-    [Theory]
-    [InlineData("_RNvCs6mEINUzFH5k_6shapes4area", "shapes::area")]
-    [InlineData("_RNvNtCsbDqzXfLQacH_4calc5tests4adds", "calc::tests::adds")]
-    [InlineData("_RNCNvCs6mEINUzFH5k_6shapes4main0", "shapes::main::{closure#0}")]
-    [InlineData("_ZN4calc5parse8tokenize17h0123456789abcdefE", "calc::parse::tokenize")]
-    [InlineData("_ZN48_$LT$calc..Num$u20$as$u20$core..fmt..Display$GT$3fmt17h0123456789abcdefE", "<calc::Num as core::fmt::Display>::fmt")]
-    [InlineData("_RNvMs_NtCs1_4calc5parseNtB4_9Tokenizer4next", "_RNvMs_NtCs1_4calc5parseNtB4_9Tokenizer4next")]
-    [InlineData("main", "main")]
-    [InlineData("_RNvC", "_RNvC")]
-    public void Demangle_RustSymbol_GivesThePathOrTheSymbolUnchanged(string symbol, string expected) =>
-        Assert.Equal(expected, Harness.Core.Reports.Formats.LlvmCovReader.Demangle(symbol));
-
     [Fact]
     public void Expand_DirectoriesOfHarnessOutput_ReadEachCoverageOnce()
     {
