@@ -135,7 +135,8 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
         var run = fixture.Platform;
         Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
         var expected = fixture.Expected.Count(t => t.FullyQualifiedName.Contains("rust.calc.test.integration", StringComparison.Ordinal));
-        Assert.Matches($@"total: {expected}\s+failed: 0\s+succeeded: {expected}", run.StandardOutput);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(run.StandardOutput, $@"total: {expected}\s+failed: 0\s+succeeded: {expected}"),
+            $"expected {expected} tests to run and pass:\n{run.StandardOutput}\n{run.StandardError}");
     }
 
     /// <summary>FQN (TRX class + "." + name) → outcome, for the Native.Tests results of a run.</summary>

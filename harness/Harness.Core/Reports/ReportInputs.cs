@@ -16,10 +16,10 @@ public sealed record InputFile(string Path, bool TestsOnly = false);
 /// </summary>
 /// <remarks>
 /// <para>A directory is searched recursively. Files of unknown format inside it are skipped (a CI artifact
-/// folder holds logs too); a file named on the command line must be of a known format. A directory that holds a
-/// <c>results.json</c> is treated as <c>harness test</c> output: <c>harness test --coverage</c> writes the same
-/// coverage twice (<c>lcov.info</c> and <c>coverage.cobertura.xml</c>), so only <c>lcov.info</c>, the richer one,
-/// is read there, with the results. Likewise a directory <c>harness report</c> wrote: its <c>harness-report.json</c>
+/// folder holds logs too); a file named on the command line must be of a known format. <c>harness test
+/// --coverage</c> and <c>harness cover</c> write the same coverage twice, as <c>lcov.info</c> and
+/// <c>coverage.cobertura.xml</c>: where both names stand in one directory only <c>lcov.info</c>, the richer one, is
+/// read (with a <c>results.json</c> beside it, for the tests only). Likewise a directory <c>harness report</c> wrote: its <c>harness-report.json</c>
 /// holds everything, so its LCOV and Cobertura copies are not read again.</para>
 /// <para>Every file is capped at <see cref="MaxInputBytes"/>, compressed or not (a gzip bomb stops at the cap), and
 /// every failure becomes a <see cref="ReportInputException"/> naming the file.</para>
@@ -62,10 +62,11 @@ public static class ReportInputs
         bool Has(string name) => files.Any(f => System.IO.Path.GetFileName(f) == name);
         var reportOutput = Has(HarnessReportFile);
         var harnessOutput = !reportOutput && Has("results.json") && Has("lcov.info");
+        var bothCopies = !reportOutput && Has("lcov.info") && Has("coverage.cobertura.xml");
         foreach (var file in files)
         {
             var name = System.IO.Path.GetFileName(file);
-            if ((harnessOutput && name == "coverage.cobertura.xml") || (reportOutput && name is "coverage.cobertura.xml" or "lcov.info" or "results.json"))
+            if ((bothCopies && name == "coverage.cobertura.xml") || (reportOutput && name is "coverage.cobertura.xml" or "lcov.info" or "results.json"))
             {
                 continue;
             }

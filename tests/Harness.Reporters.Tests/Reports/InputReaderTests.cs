@@ -227,13 +227,17 @@ public sealed class InputReaderTests
     }
 
     [Fact]
-    public void Expand_DirectoriesOfHarnessOutput_ReadEachCoverageOnce()
+    public void Expand_DirectoriesOfHarnessTestCoverAndReportOutput_ReadEachCoverageOnce()
     {
         using var temp = new TempDirectory("expand");
         var data = ReportData.FromCoverage(SampleReport.Create("/work"));
         var test = Directory.CreateDirectory(temp.File("test")).FullName;
         var report = Directory.CreateDirectory(temp.File("report")).FullName;
-        foreach (var (directory, formats) in new[] { (test, new[] { "lcov", "cobertura", "junit" }), (report, new[] { "lcov", "cobertura", "json", "markdown" }) })
+        var cover = Directory.CreateDirectory(temp.File("cover")).FullName;
+        foreach (var (directory, formats) in new[]
+        {
+            (test, new[] { "lcov", "cobertura", "junit" }), (report, new[] { "lcov", "cobertura", "json", "markdown" }), (cover, new[] { "lcov", "cobertura" }),
+        })
         {
             foreach (var format in formats)
             {
@@ -247,12 +251,13 @@ public sealed class InputReaderTests
         var inputs = ReportInputs.Expand(temp.Path);
 
         Assert.Equal(
-            [(Path.Combine(report, "harness-report.json"), false), (Path.Combine(test, "lcov.info"), false), (Path.Combine(test, "results.json"), true)],
+            [(Path.Combine(cover, "lcov.info"), false), (Path.Combine(report, "harness-report.json"), false), (Path.Combine(test, "lcov.info"), false),
+                (Path.Combine(test, "results.json"), true)],
             inputs.Select(i => (i.Path, i.TestsOnly)));
-        // Each directory's coverage counted once: every line's hits are twice the sample's, not four or six times.
+        // Each directory's coverage counted once: every line's hits are three times the sample's, not six or more.
         var merged = ReportData.Merge(inputs.Select(i => ReportInputs.Read(i)));
         Assert.Equal(
-            CoverageMerge.Merge([data.Coverage]).Files.SelectMany(f => f.Lines.Select(l => (f.Path, l.Line, 2 * l.Hits))),
+            CoverageMerge.Merge([data.Coverage]).Files.SelectMany(f => f.Lines.Select(l => (f.Path, l.Line, 3 * l.Hits))),
             merged.Coverage.Files.SelectMany(f => f.Lines.Select(l => (f.Path, l.Line, l.Hits))));
     }
 
