@@ -111,6 +111,27 @@ public sealed class ProfileCommandTests
         return [.. document.RootElement.GetProperty("tests").EnumerateArray().Select(e => e.Clone())];
     }
 
+    [Fact]
+    public void Compare_ProfilesBeforeAndAfterAKnownShift_HotLoopLosesShareAndWarmGainsIt()
+    {
+        using var before = new TempDirectory("profile-before");
+        using var after = new TempDirectory("profile-after");
+        // hotspot 2 1: hot_loop ≈ 80 %, warm ≈ 15 %; hotspot 2 6: hot_loop ≈ 46 %, warm ≈ 51 % (by construction).
+        Assert.Equal(0, Run("profile", "--out", before.Path, "--", Hotspot, "2", "1").ExitCode);
+        Assert.Equal(0, Run("profile", "--out", after.Path, "--", Hotspot, "2", "6").ExitCode);
+
+        var result = Run("compare", "--baseline", Path.Combine(before.Path, "profile.json"), "--current", Path.Combine(after.Path, "profile.json"),
+            "--format", "json");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var shifts = Assert.Single(json.RootElement.EnumerateObject()).Value.EnumerateArray().ToList();
+        double Change(string function) => shifts.Single(s => s.GetProperty("name").GetString() == function).GetProperty("selfShareChange").GetDouble();
+        Assert.InRange(Change("hot_loop"), -0.5, -0.2);
+        Assert.InRange(Change("warm"), 0.2, 0.5);
+        Assert.Contains(shifts[0].GetProperty("name").GetString(), new[] { "hot_loop", "warm" });
+    }
+
     private static ProcessResult Run(params string[] arguments) =>
         ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, .. arguments], timeout: TimeSpan.FromMinutes(3));
 }

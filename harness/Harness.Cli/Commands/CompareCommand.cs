@@ -8,7 +8,8 @@ using Spectre.Console;
 namespace Harness.Cli.Commands;
 
 /// <summary>
-/// <c>harness compare</c>: is each test slower, faster or unchanged between two runs, commits or files?
+/// <c>harness compare</c>: is each test slower, faster or unchanged between two runs, commits or files? Given two
+/// <c>profile.json</c> files, which functions' share of each test's time moved (<see cref="ProfileComparisonOutput"/>).
 /// Exit 0 when nothing regressed, 4 when a test is slower beyond the threshold with the given confidence,
 /// 2 on usage errors or when a side cannot be found.
 /// </summary>
@@ -18,7 +19,7 @@ internal static class CompareCommand
 
     public static Command Create()
     {
-        var baseline = new Option<string?>("--baseline") { Description = "Run id, latest~N, commit (all its runs), or a file: results.json, JUnit XML, CTestCostData.txt (default: the run before --current; all runs of its commit when that differs from the current one)." };
+        var baseline = new Option<string?>("--baseline") { Description = "Run id, latest~N, commit (all its runs), or a file: results.json, JUnit XML, CTestCostData.txt, or a profile.json to compare per-function profiles with --current's (default: the run before --current; all runs of its commit when that differs from the current one)." };
         var current = new Option<string?>("--current") { Description = "Run id, latest~N, commit, or a file (default: the latest run)." };
         var threshold = new Option<string>("--threshold") { Description = "Smallest change that counts, e.g. 5% or 0.05 (a test's own noise raises it).", DefaultValueFactory = _ => "5%" };
         var confidence = new Option<double>("--confidence") { Description = "How sure a slower/faster verdict must be.", DefaultValueFactory = _ => 0.99 };
@@ -43,6 +44,11 @@ internal static class CompareCommand
         {
             Console.Error.WriteLine("harness: --threshold must be a percentage ≥ 0 (5% or 0.05), --confidence between 0 and 1, --trend ≥ 1");
             return 2;
+        }
+        if (ProfileComparisonOutput.IsProfile(baselineSpec) && ProfileComparisonOutput.IsProfile(currentSpec))
+        {
+            // Two profiles: per-function shares move by at least the threshold, in share points.
+            return ProfileComparisonOutput.Run(baselineSpec!, currentSpec!, threshold, format, output);
         }
         try
         {
