@@ -58,7 +58,8 @@ public sealed class DotnetTestFixture : IDisposable
                 Dotnet(["build", PlatformProject, "-c", "Release"], "build").EnsureSuccess("dotnet build fixtures/dotnet/Native.Platform.Tests");
             }
             var program = Path.Combine(FixtureDirectory, "Native.Platform.Tests", "bin", "Release", "net10.0", "Native.Platform.Tests.dll");
-            return Dotnet([program, "--filter", "FullyQualifiedName~rust.calc.test.integration"], "platform");
+            // MTP colours its summary when it sees CI=true, even into a pipe: --no-ansi keeps the text plain.
+            return Dotnet([program, "--no-ansi", "--filter", "FullyQualifiedName~rust.calc.test.integration"], "platform");
         }));
     }
 
