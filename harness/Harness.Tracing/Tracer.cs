@@ -40,7 +40,7 @@ public static class Tracer
         using var registration = cancellation.Register(() => session.Stop(StopReason.Cancel));
         thread.Join();
         session.Dispose();
-        if (failure is not null)
+        if (failure is not null && !session.KilledOnRequest)
         {
             throw failure as TracerException ?? new TracerException($"tracing {options.Program} failed: {failure.Message}", failure);
         }
@@ -195,6 +195,12 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
             _graceTimer = new Timer(_ => KillAll(), null, grace, Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// The tree was killed for a timeout or cancellation before anything failed: a read of a process that died under
+    /// us (its executable, maps or memory gone) is then the kill's doing, and the run ends timed out or cancelled.
+    /// </summary>
+    public bool KilledOnRequest => _stop is StopReason.Timeout or StopReason.Cancel;
 
     public void Dispose()
     {
@@ -480,13 +486,18 @@ internal sealed class TraceSession(LaunchOptions options, IProbePlanner planner)
     private void ProbeNewImage(TracedTask task)
     {
         var pid = task.Tid;
-        string executable;
+        string? executable;
         try
         {
-            executable = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? "";
+            executable = new FileInfo($"/proc/{pid}/exe").LinkTarget;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return;
+        }
+        if (string.IsNullOrEmpty(executable))
+        {
+            // Killed (timeout, cancel) between its exec and this stop: there is no executable left to read.
             return;
         }
         task.Space.Executable = executable;
