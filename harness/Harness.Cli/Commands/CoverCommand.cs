@@ -55,14 +55,8 @@ internal static class CoverCommand
             Console.Error.WriteLine("harness: --timeout must be a positive number of seconds");
             return 2;
         }
-        try
+        if (!OutputDirectory.TryCreate(outputDirectory))
         {
-            // Before the run: a report that cannot be written should not cost a whole run to find out.
-            Directory.CreateDirectory(outputDirectory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            Console.Error.WriteLine($"harness: {outputDirectory}: cannot create the output directory: {e.Message}");
             return 2;
         }
         var planner = new CoveragePlanner(new SourceSelection(includes, excludes));

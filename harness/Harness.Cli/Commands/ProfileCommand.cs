@@ -42,13 +42,8 @@ internal static class ProfileCommand
             Console.Error.WriteLine("harness: --rate must be 1–10000 Hz, --timeout > 0");
             return 2;
         }
-        try
+        if (!OutputDirectory.TryCreate(outputDirectory))
         {
-            Directory.CreateDirectory(outputDirectory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            Console.Error.WriteLine($"harness: {outputDirectory}: cannot create the output directory: {e.Message}");
             return 2;
         }
         var options = new LaunchOptions(program, command[1..])

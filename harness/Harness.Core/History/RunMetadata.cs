@@ -1,5 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using Harness.Core.Suites.Discovery;
 
 namespace Harness.Core.History;
 
@@ -19,38 +18,14 @@ public static class RunMetadata
     /// <summary>One line git prints, or <see langword="null"/> outside a repository or without git.</summary>
     internal static string? Git(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var output = new List<string>();
         try
         {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return null;
-            }
-            process.StandardInput.Close();
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                process.Kill();
-                return null;
-            }
-            _ = error.Result;
-            var line = output.Trim();
-            return process.ExitCode == 0 && line.Length > 0 ? line : null;
+            var exitCode = ToolProcess.Run("git", arguments, workingDirectory, null, output.Add, _ => { }, workingDirectory);
+            var line = output.FirstOrDefault()?.Trim() ?? "";
+            return exitCode == 0 && line.Length > 0 ? line : null;
         }
-        catch (Win32Exception)
+        catch (SuiteException)
         {
             return null; // no git on this machine: history is kept without commits
         }

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Harness.Core.Suites.Execution;
 
@@ -23,28 +22,6 @@ internal sealed record ProcessRun(
     /// <summary>A short description of how it ended, for failure messages.</summary>
     public string Describe() =>
         StartError ?? (TimedOut ? "timed out" : Signal is { } signal ? $"killed by {Signals.Name(signal)}" : $"exit code {ExitCode}");
-}
-
-/// <summary>The environment of a test process: harness's own, less what would change which tests run, plus the binary's.</summary>
-internal static class TestEnvironment
-{
-    /// <summary>
-    /// GoogleTest's sharding variables, inherited from a CI job that shards with them, would make a batch silently
-    /// run only its shard of the tests we asked for; harness shards with --partition instead.
-    /// </summary>
-    private static readonly string[] Unset = ["GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"];
-
-    public static void Apply(TestBinary binary, IDictionary<string, string?> environment)
-    {
-        foreach (var name in Unset)
-        {
-            environment.Remove(name);
-        }
-        foreach (var (name, value) in binary.Environment)
-        {
-            environment[name] = value;
-        }
-    }
 }
 
 /// <summary>Signal numbers and names (Linux).</summary>
@@ -114,22 +91,7 @@ internal static class ProcessGroup
         BatchProgress? progress = null)
     {
         cancellation.ThrowIfCancellationRequested();
-        var start = new ProcessStartInfo(File.Exists(SetSid) ? SetSid : "setsid")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = binary.WorkingDirectory,
-        };
-        start.ArgumentList.Add(binary.Path);
-        foreach (var argument in binary.Arguments.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        TestEnvironment.Apply(binary, start.Environment);
+        var start = TestProcessStart.For(binary, arguments, File.Exists(SetSid) ? SetSid : "setsid");
 
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();

@@ -30,7 +30,7 @@ internal static partial class TracedProcess
         }
         var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        TestEnvironment.Apply(binary, environment);
+        TestProcessStart.ApplyEnvironment(binary, environment);
 
         var (outRead, outWrite) = Pipe();
         var (errRead, errWrite) = Pipe();

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 
 namespace Harness.Core.Suites.Frameworks;
 
@@ -18,21 +17,7 @@ internal static class ListingProcess
 
     public static ListingOutput Run(TestBinary binary, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(binary.Path)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = binary.WorkingDirectory,
-        };
-        foreach (var argument in binary.Arguments.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Execution.TestEnvironment.Apply(binary, start.Environment);
+        var start = Execution.TestProcessStart.For(binary, arguments);
 
         Process process;
         try
