@@ -78,10 +78,11 @@ public sealed partial class CoverCommandTests
     {
         using var directory = new TempDirectory("sleeper");
 
-        var run = HarnessCover.Run(directory.File("out"), ["--timeout", "1"], CTrace.Program("sleeper"));
+        // 3 s, not 1: on a loaded machine the sleeper may not reach its "started" line within one second.
+        var run = HarnessCover.Run(directory.File("out"), ["--timeout", "3"], CTrace.Program("sleeper"));
 
         Assert.True(run.ExitCode == 137, run.ToString());
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(10), $"harness cover --timeout 1 took {run.Elapsed.TotalSeconds:F1} s");
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(12), $"harness cover --timeout 3 took {run.Elapsed.TotalSeconds:F1} s");
         var pids = SleeperLine().Match(run.Process.StandardError);
         Assert.True(pids.Success, run.ToString());
         ProcessState.AssertGone(int.Parse(pids.Groups[1].Value, CultureInfo.InvariantCulture), "sleeper parent", TimeSpan.FromSeconds(2));
