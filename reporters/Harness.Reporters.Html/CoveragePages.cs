@@ -52,7 +52,7 @@ internal static class CoveragePages
         foreach (var module in coverage.Files.Select((file, i) => (File: file, Index: i)).GroupBy(f => f.File.Module, StringComparer.Ordinal))
         {
             var files = module.Select(f => f.File).ToList();
-            page.Raw("<h2>").Text(module.Key.Length > 0 ? module.Key : "(no module)").Raw("</h2>\n<table><tr><th>File</th><th class=\"num\">Covered</th><th class=\"num\">Coverable</th><th class=\"num\">Lines</th><th></th>");
+            page.Raw("<h2>").Text(module.Key.Length > 0 ? module.Key : "Files").Raw("</h2>\n<table><tr><th>File</th><th class=\"num\">Covered</th><th class=\"num\">Coverable</th><th class=\"num\">Lines</th><th></th>");
             if (hasBranches)
             {
                 page.Raw("<th class=\"num\">Branches</th><th class=\"num\">Branch %</th>");
@@ -79,7 +79,7 @@ internal static class CoveragePages
     private static void WriteFilePage(FileCoverage file, string shownPath, string title, TestAnchors tests, string path)
     {
         var page = new HtmlPage(title, shownPath, "");
-        page.Raw("<h2 class=\"path\">").Text(file.Path).Raw("</h2>\n<p>").Text(file.Module).Raw(" · ")
+        page.Raw("<h2 class=\"path\">").Text(file.Path).Raw("</h2>\n<p>").Text(file.Module.Length > 0 ? file.Module + " · " : "")
             .Raw(string.Create(CultureInfo.InvariantCulture, $"lines {file.LinesCovered} of {file.LinesValid} covered ({HtmlPage.Percent(file.LinesCovered, file.LinesValid)})"));
         var hasBranches = file.BranchesValid > 0;
         if (hasBranches)

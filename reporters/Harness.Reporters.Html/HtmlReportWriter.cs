@@ -36,21 +36,23 @@ public static class HtmlReportWriter
 /// <summary>The anchor of each test on the results page, so that a source line can link the tests that ran it.</summary>
 internal sealed class TestAnchors
 {
-    private readonly Dictionary<string, int> _first = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Index, string DisplayName)> _first = new(StringComparer.Ordinal);
 
     public TestAnchors(IReadOnlyList<Harness.Core.Results.ResultEntry> tests)
     {
         for (var i = 0; i < tests.Count; i++)
         {
-            _first.TryAdd(tests[i].FullyQualifiedName, i);
+            _first.TryAdd(tests[i].FullyQualifiedName, (i, tests[i].DisplayName));
         }
     }
 
     public static string Id(int index) => "t" + HtmlPage.Number(index);
 
-    /// <summary>A link to the test's result, or its name alone when the inputs had coverage but not its result.</summary>
+    /// <summary>A link to the test's result shown by the framework's name (the full name as its title, the dotted
+    /// prefix is the same for every test of a binary), or the full name alone when the inputs had coverage but not
+    /// the test's result.</summary>
     public string Link(string name) =>
-        _first.TryGetValue(name, out var index)
-            ? $"<a href=\"{HtmlPage.TestsPage}#{Id(index)}\">{HtmlPage.Escape(name)}</a>"
+        _first.TryGetValue(name, out var test)
+            ? $"<a href=\"{HtmlPage.TestsPage}#{Id(test.Index)}\" title=\"{HtmlPage.Escape(name)}\">{HtmlPage.Escape(test.DisplayName.Length > 0 ? test.DisplayName : name)}</a>"
             : HtmlPage.Escape(name);
 }
