@@ -165,9 +165,14 @@ internal static class TestCommand
         var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
         Console.WriteLine();
         TestProgress.Summary(results);
+        var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
         foreach (var failure in failed)
         {
             Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
+            if (annotate)
+            {
+                Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
+            }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
