@@ -144,9 +144,12 @@ public sealed class DotnetTestFixture : IDisposable
     /// Runs the dotnet CLI as a child: no build servers left behind, and none of the variables the outer
     /// `dotnet test` set that would point the inner MSBuild or vstest at the outer one's.
     /// </summary>
-    private static ProcessResult Dotnet(IReadOnlyList<string> arguments, string what)
-    {
-        var environment = new Dictionary<string, string?>
+    private static ProcessResult Dotnet(IReadOnlyList<string> arguments, string what) =>
+        ProcessRunner.Run("dotnet", [.. arguments], FixtureDirectory, CleanEnvironment(), TimeSpan.FromMinutes(8));
+
+    /// <summary>The variables an inner <c>dotnet</c> process needs changed: none of the outer run's MSBuild or vstest state.</summary>
+    internal static Dictionary<string, string?> CleanEnvironment() =>
+        new()
         {
             ["MSBUILD_EXE_PATH"] = null,
             ["MSBuildExtensionsPath"] = null,
@@ -160,8 +163,6 @@ public sealed class DotnetTestFixture : IDisposable
             ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
             ["UseSharedCompilation"] = "false",
         };
-        return ProcessRunner.Run("dotnet", [.. arguments], FixtureDirectory, environment, TimeSpan.FromMinutes(8));
-    }
 
     public void Dispose()
     {

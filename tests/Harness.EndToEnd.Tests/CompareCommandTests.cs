@@ -138,6 +138,33 @@ public sealed class CompareCommandTests(CompareCommandTests.History history) : I
     }
 
     [Fact]
+    public void Test_NoHistoryOptionOrVariable_HistoryWithTheBuildNothingInTheStartDirectory()
+    {
+        using var build = new TempDirectory("history-build");
+        foreach (var file in Directory.EnumerateFiles(history.Build, "CTestTestfile.cmake", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(build.Path, Path.GetRelativePath(history.Build, file)));
+        }
+        using var start = new TempDirectory("history-start");
+        var withoutVariable = new Dictionary<string, string?> { [HistoryLocation.EnvironmentVariable] = null };
+
+        foreach (var run in new[] { "out1", "out2" })
+        {
+            var test = ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, "test", build.Path, "--filter", "*spin*", "--out", Path.Combine(build.Path, run)],
+                start.Path, withoutVariable, TimeSpan.FromMinutes(3));
+            Assert.True(test.ExitCode == 0, test.StandardOutput + test.StandardError);
+            Assert.Contains($"recorded in {Path.Combine(build.Path, "harness", "history.db")}", test.StandardOutput, StringComparison.Ordinal);
+        }
+        // compare finds the same file from the suite it is given.
+        var compare = ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, "compare", build.Path], start.Path, withoutVariable, TimeSpan.FromMinutes(3));
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(start.Path));
+        Assert.True(compare.ExitCode is 0 or 4, compare.StandardOutput + compare.StandardError);
+        Assert.Contains("run 1 (", compare.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("run 2 (", compare.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compare_UnknownBaseline_Exit2NamingIt()
     {
         var result = Harness(history.Directory.Path, "compare", "--baseline", "no-such-run");
@@ -158,8 +185,12 @@ public sealed class CompareCommandTests(CompareCommandTests.History history) : I
     private static ProcessResult Harness(string workingDirectory, params string[] arguments) =>
         Harness(workingDirectory, null, arguments);
 
+    /// <summary>Runs harness with its history in <c>WORKDIR/.harness/history.db</c> (through HARNESS_HISTORY): the
+    /// fixture's build directory, where the history would go by default, is shared by every test run.</summary>
     private static ProcessResult Harness(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
-        ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, .. arguments], workingDirectory, environment, TimeSpan.FromMinutes(3));
+        ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, .. arguments], workingDirectory,
+            new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()) { [HistoryLocation.EnvironmentVariable] = Path.Combine(workingDirectory, ".harness", "history.db") },
+            TimeSpan.FromMinutes(3));
 
     /// <summary>
     /// Three recorded runs of the c-timing fixture, 10 measured passes each after one warm-up: a baseline, the same

@@ -26,15 +26,17 @@ internal static class CompareCommand
         var format = new Option<string>("--format") { Description = "table, markdown, json or html.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "markdown", "json", "html");
         var output = new Option<string?>("--out") { Description = "Write the report to this file instead of stdout." };
-        var history = new Option<string>("--history") { Description = "Timing history database.", DefaultValueFactory = _ => TestHistory.DefaultPath };
+        var suite = new Argument<string?>("SUITE") { Description = "The suite whose timing history to read (as given to harness test; default: the current directory).", Arity = ArgumentArity.ZeroOrOne };
+        var history = new Option<string?>("--history") { Description = TestHistory.OptionDescription };
         var trend = new Option<int>("--trend") { Description = "Runs in the HTML trend plots.", DefaultValueFactory = _ => 20 };
         var command = new Command("compare", "Compare test timings between runs, commits or files: slower, faster or unchanged, with confidence intervals.")
         {
-            baseline, current, threshold, confidence, format, output, history, trend,
+            suite, baseline, current, threshold, confidence, format, output, history, trend,
         };
         command.SetAction(result => Run(
             result.GetValue(baseline), result.GetValue(current), result.GetValue(threshold)!, result.GetValue(confidence),
-            result.GetValue(format)!, result.GetValue(output), result.GetValue(history)!, result.GetValue(trend)));
+            result.GetValue(format)!, result.GetValue(output),
+            TestHistory.PathFor(result.GetValue(history), result.GetValue(suite) is { } given ? [given] : null), result.GetValue(trend)));
         return command;
     }
 

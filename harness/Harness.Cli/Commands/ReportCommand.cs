@@ -3,6 +3,7 @@ using System.Globalization;
 using Harness.Core.Coverage;
 using Harness.Core.Reports;
 using Harness.Reporters.Html;
+using Harness.Reporters.Results;
 using Harness.Reporters.Reports;
 
 namespace Harness.Cli.Commands;
@@ -122,6 +123,10 @@ internal static class ReportCommand
                 }
                 using var stream = File.Create(Path.Combine(settings.Output, ReportWriters.FileName(format)));
                 ReportWriters.Write(format, merged, settings.Title, stream);
+            }
+            if (formats.Contains("markdown") && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
+            {
+                GitHubActions.AppendStepSummary(Path.Combine(settings.Output, ReportWriters.FileName("markdown")), stepSummary);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

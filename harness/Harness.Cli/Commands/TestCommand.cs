@@ -40,7 +40,7 @@ internal static class TestCommand
         var exclude = new Option<string[]>("--exclude") { Description = "With --coverage: glob of source files to leave out (repeatable)." };
         var repeat = new Option<int>("--repeat") { Description = "Run the selection N times (whole passes, so each test's runs interleave with the others') for timing distributions.", DefaultValueFactory = _ => 1 };
         var warmup = new Option<int>("--warmup") { Description = "Passes to run first and discard.", DefaultValueFactory = _ => 0 };
-        var history = new Option<string>("--history") { Description = "Timing history database to record the run in.", DefaultValueFactory = _ => TestHistory.DefaultPath };
+        var history = new Option<string?>("--history") { Description = TestHistory.OptionDescription };
         var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
         var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
@@ -68,7 +68,7 @@ internal static class TestCommand
             result.GetValue(exclude) ?? [],
             result.GetValue(repeat),
             result.GetValue(warmup),
-            result.GetValue(noHistory) ? null : result.GetValue(history))
+            result.GetValue(noHistory) ? null : TestHistory.PathFor(result.GetValue(history), result.GetValue(suites)))
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
         }, cancellation)));
@@ -165,9 +165,14 @@ internal static class TestCommand
         var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
         Console.WriteLine();
         TestProgress.Summary(results);
+        var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
         foreach (var failure in failed)
         {
             Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
+            if (annotate)
+            {
+                Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
+            }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {elapsed.TotalSeconds:F2} s; results in {settings.Output}"));

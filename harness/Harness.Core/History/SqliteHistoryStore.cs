@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Harness.Core.History;
 
 /// <summary>
-/// Timing history in one SQLite file (default <c>.harness/history.db</c>).
+/// Timing history in one SQLite file (by default with the build: <see cref="HistoryLocation"/>).
 /// </summary>
 /// <remarks>
 /// Several <c>harness test</c> processes may record into one file at once (parallel CI jobs on one machine, a
