@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Harness.Core.Coverage;
+using Harness.Core.Formats;
 using Harness.Core.Reports.Formats;
-using Harness.Core.Results;
 
 namespace Harness.Core.Reports;
 
