@@ -45,7 +45,8 @@ public sealed record RunFinished(RunSummary Summary) : RunEvent;
 /// <param name="Listed">How many tests the suites hold.</param>
 /// <param name="Selected">How many tests were selected (more than <paramref name="Results"/> when the run stopped early).</param>
 /// <param name="Cancelled">The caller cancelled the run (not fail-fast).</param>
-/// <param name="Coverage">Under coverage: every process's hits, merged.</param>
+/// <param name="Coverage">Under coverage: every process's hits, merged (its planner's warnings too).</param>
+/// <param name="CoverageReport">Under coverage: the report made from them, once.</param>
 /// <param name="Profiles">Under profiling: every process's samples, by test.</param>
 public sealed record RunSummary(
     IReadOnlyList<FinishedTest> Results,
@@ -55,6 +56,7 @@ public sealed record RunSummary(
     TimeSpan Elapsed,
     bool Cancelled,
     CoverageCollector? Coverage,
+    CoverageReport? CoverageReport,
     ProfileCollector? Profiles)
 {
     public bool FlakyFails { get; init; }

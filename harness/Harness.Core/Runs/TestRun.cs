@@ -134,7 +134,8 @@ public sealed class TestRun
             }
         }
         var repeated = measured.Values.Select(Summarize).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
-        return new RunSummary([.. repeated.Select(r => r.Final)], repeated, all.Count, selected.Count, clock.Elapsed, cancellation.IsCancellationRequested, coverage, profiles)
+        return new RunSummary([.. repeated.Select(r => r.Final)], repeated, all.Count, selected.Count, clock.Elapsed, cancellation.IsCancellationRequested,
+            coverage, coverage?.Report(), profiles)
         {
             FlakyFails = _request.FlakyFails,
             MeasuredPasses = _request.Repeat,

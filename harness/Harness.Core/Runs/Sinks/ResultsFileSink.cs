@@ -15,7 +15,7 @@ public sealed class ResultsFileSink(string directory) : IRunSink
         {
             return;
         }
-        var testsByLine = summary.Coverage is { PerTest: true } coverage ? ResultsFile.TestsByLineOf(coverage.Report()) : null;
+        var testsByLine = summary is { Coverage.PerTest: true, CoverageReport: { } report } ? ResultsFile.TestsByLineOf(report) : null;
         using var json = File.Create(Path.Combine(directory, FileName));
         ResultsFile.From(summary.Results, summary.Listed, summary.Elapsed, testsByLine, summary.Samples).Write(json);
     }
