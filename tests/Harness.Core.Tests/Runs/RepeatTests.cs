@@ -1,11 +1,12 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
+using Harness.Core.Runs;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Running;
 
-namespace Harness.Core.Tests.Running;
+namespace Harness.Core.Tests.Runs;
 
 /// <summary>--repeat and --warmup with real processes: every test measured N times, warm-ups dropped, passes interleaved.</summary>
-public sealed class RepeatedRunnerTests
+public sealed class RepeatTests
 {
     [Fact]
     public void Run_ThreeTestsRepeatThreeWarmupOne_ThreeMeasuredRunsEachInWholePasses()
@@ -14,8 +15,9 @@ public sealed class RepeatedRunnerTests
         TestCase[] tests = [Timed(timed, "a", 30), Timed(timed, "b", 10), Timed(timed, "c", 20)];
         var started = new List<(string Test, DateTimeOffset At)>();
 
-        var results = RepeatedRunner.Run(tests, new RunOptions(2, 0, false, false, ExecutionOptions.Default), warmup: 1, repeat: 3,
-            finished => started.Add((finished.Test.FullyQualifiedName, finished.Result.Started)));
+        var results = new TestRun(new RunRequest { Tests = tests, Jobs = 2, Warmup = 1, Repeat = 3 })
+            .Run([new Sink(e => { if (e is TestFinished { Finished: var finished }) started.Add((finished.Test.FullyQualifiedName, finished.Result.Started)); })])
+            .Repeated;
 
         Assert.Equal(["t.a", "t.b", "t.c"], results.Select(r => r.Final.Test.FullyQualifiedName));
         Assert.All(results, r => Assert.Equal(3, r.Measured.Count));
@@ -30,6 +32,11 @@ public sealed class RepeatedRunnerTests
         }
         // The measured runs are the last three passes, not the warm-up.
         Assert.Equal(started.Where(s => s.Test == "t.b").Skip(1).Select(s => s.At), results[1].Measured.Select(m => m.Result.Started));
+    }
+
+    private sealed class Sink(Action<RunEvent> handle) : IRunSink
+    {
+        public void Handle(RunEvent runEvent) => handle(runEvent);
     }
 
     private static TestCase Timed(string program, string name, int milliseconds)

@@ -1,11 +1,12 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
+using Harness.Core.Runs;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Running;
 
-namespace Harness.Core.Tests.Running;
+namespace Harness.Core.Tests.Runs;
 
 /// <summary>Retries and flaky tests, with real processes: a plain test that fails on its first run only.</summary>
-public sealed class TestRunnerTests
+public sealed class RetryTests
 {
     [Fact]
     public void Run_TestFailingOnlyOnce_WithRetryIsFlakyPassedAfterTwoAttempts()
@@ -13,7 +14,7 @@ public sealed class TestRunnerTests
         using var directory = new TempDirectory("runner-flaky");
         var test = FailsFirstTime(directory);
 
-        var finished = Assert.Single(TestRunner.Run([test], new RunOptions(1, 1, false, false, ExecutionOptions.Default)));
+        var finished = Assert.Single(new TestRun(new RunRequest { Tests = [test], Jobs = 1, Retries = 1 }).Run([]).Results);
 
         Assert.Equal(TestOutcome.Passed, finished.Result.Outcome);
         Assert.True(finished.IsFlaky);
@@ -28,7 +29,7 @@ public sealed class TestRunnerTests
         using var directory = new TempDirectory("runner-no-retry");
         var test = FailsFirstTime(directory);
 
-        var finished = Assert.Single(TestRunner.Run([test], new RunOptions(1, 0, false, false, ExecutionOptions.Default)));
+        var finished = Assert.Single(new TestRun(new RunRequest { Tests = [test], Jobs = 1, Retries = 0 }).Run([]).Results);
 
         Assert.Equal(TestOutcome.Failed, finished.Result.Outcome);
         Assert.False(finished.IsFlaky);

@@ -1,7 +1,7 @@
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Running;
 
-namespace Harness.Core.Tests.Running;
+namespace Harness.Core.Tests.Suites;
 
 public sealed class TestSelectionTests
 {
