@@ -131,10 +131,11 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
     /// <summary>One test a process where needed; otherwise a binary's tests in up to <paramref name="jobs"/> batches.</summary>
     private IEnumerable<IReadOnlyList<TestCase>> Batches(IReadOnlyList<TestCase> tests, int jobs)
     {
-        foreach (var group in tests.GroupBy(t => t.Binary))
+        // By identity, not by record equality: the same binary read back from an IDE's test cases is a new object each time.
+        foreach (var group in tests.GroupBy(t => (t.Binary.Suite, t.Binary.BinaryId, t.Binary.Path)))
         {
             var list = group.ToList();
-            if (execution.OneTestAProcess(group.Key.Framework))
+            if (execution.OneTestAProcess(list[0].Binary.Framework))
             {
                 foreach (var test in list)
                 {
