@@ -1,6 +1,6 @@
 namespace Harness.Core.Formats;
 
-/// <summary>The kinds of file <c>harness report</c> reads, told apart by content (<see cref="InputSniffer"/>).</summary>
+/// <summary>The kinds of file harness reads (<c>harness report</c>'s inputs, <c>harness compare</c>'s timing files), told apart by content (<see cref="InputSniffer"/>).</summary>
 public enum InputFormat
 {
     /// <summary><c>results.json</c> from <c>harness test</c>: outcomes, durations, per-test coverage.</summary>
@@ -20,4 +20,10 @@ public enum InputFormat
 
     /// <summary><c>llvm-cov export --format=text</c>.</summary>
     LlvmCovJson,
+
+    /// <summary>JUnit XML (ours, GoogleTest's, pytest's, cargo2junit's…): test timings.</summary>
+    JUnit,
+
+    /// <summary>CTest's <c>Testing/Temporary/CTestCostData.txt</c>: <c>NAME RUNS AVERAGE-SECONDS</c> lines.</summary>
+    CTestCostData,
 }

@@ -13,10 +13,12 @@ namespace Harness.Core.Formats;
 /// only: <c>llvm-cov export</c> writes its <c>type</c> marker after megabytes of data, but always starts with
 /// <c>"data"</c>; gcov starts with <c>format_version</c> and <c>gcc_version</c>; <c>results.json</c> with
 /// <c>schemaVersion</c>; the harness report with <c>"format": "harness-report"</c>. XML is Cobertura when the root
-/// element is <c>coverage</c> (read with DTDs ignored, so a hostile DOCTYPE costs nothing here). LCOV is text whose
-/// first record line is <c>TN:</c>, <c>SF:</c> or <c>VER:</c>.
+/// element is <c>coverage</c>, JUnit when it is <c>testsuites</c> or <c>testsuite</c> (read with DTDs ignored, so a
+/// hostile DOCTYPE costs nothing here). LCOV is text whose first record line is <c>TN:</c>, <c>SF:</c> or <c>VER:</c>;
+/// CTest's cost data is text whose first line is <c>NAME RUNS SECONDS</c> or <c>---</c>. This is the one sniffer:
+/// report inputs and timing files are both dispatched by it.
 /// </remarks>
-public static class InputSniffer
+public static partial class InputSniffer
 {
     /// <summary>How many bytes of a file sniffing looks at.</summary>
     public const int HeadLength = 64 * 1024;
@@ -33,7 +35,7 @@ public static class InputSniffer
         {
             (byte)'{' => SniffJson(start),
             (byte)'<' => SniffXml(start),
-            _ => SniffLcov(start),
+            _ => SniffText(start),
         };
     }
 
@@ -123,7 +125,12 @@ public static class InputSniffer
             {
                 if (xml.NodeType == XmlNodeType.Element)
                 {
-                    return xml.LocalName == "coverage" ? InputFormat.Cobertura : null;
+                    return xml.LocalName switch
+                    {
+                        "coverage" => InputFormat.Cobertura,
+                        "testsuites" or "testsuite" => InputFormat.JUnit,
+                        _ => null,
+                    };
                 }
             }
         }
@@ -134,7 +141,7 @@ public static class InputSniffer
         return null;
     }
 
-    private static InputFormat? SniffLcov(ReadOnlySpan<byte> head)
+    private static InputFormat? SniffText(ReadOnlySpan<byte> head)
     {
         var text = Encoding.UTF8.GetString(head[..Math.Min(head.Length, 4096)]);
         foreach (var raw in text.Split('\n'))
@@ -144,10 +151,16 @@ public static class InputSniffer
             {
                 continue;
             }
-            return line.StartsWith("TN:", StringComparison.Ordinal) || line.StartsWith("SF:", StringComparison.Ordinal) || line.StartsWith("VER:", StringComparison.Ordinal)
-                ? InputFormat.Lcov
-                : null;
+            if (line.StartsWith("TN:", StringComparison.Ordinal) || line.StartsWith("SF:", StringComparison.Ordinal) || line.StartsWith("VER:", StringComparison.Ordinal))
+            {
+                return InputFormat.Lcov;
+            }
+            return line == "---" || CostLine().IsMatch(line) ? InputFormat.CTestCostData : null;
         }
         return null;
     }
+
+    /// <summary>A CTestCostData line: a name (which may hold spaces), a run count, an average in seconds.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\S.* \d+ [0-9.eE+-]+$")]
+    private static partial System.Text.RegularExpressions.Regex CostLine();
 }

@@ -1,16 +1,12 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using Harness.Core.Frameworks;
 using Harness.Core.Model;
 
 namespace Harness.Core.Processes;
 
-/// <summary>What a listing run printed.</summary>
-internal sealed record ListingOutput(int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>
-/// Runs a test binary's listing command the way its build system runs it: the binary's fixed arguments
-/// first, its working directory and extra environment, never through a shell.
+/// Runs a test binary's listing command the way its build system runs it (<see cref="TestProcessStart"/>: the binary's
+/// fixed arguments first, its working directory and extra environment), through <see cref="ToolProcess"/>.
 /// </summary>
 internal static class ListingProcess
 {
@@ -19,32 +15,18 @@ internal static class ListingProcess
 
     public static ListingOutput Run(TestBinary binary, IEnumerable<string> arguments)
     {
-        var start = TestProcessStart.For(binary, arguments);
-
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new TestListingException(binary, "the process did not start");
+            var output = ToolProcess.Capture(TestProcessStart.For(binary, arguments), Timeout);
+            return new ListingOutput(output.ExitCode, output.StandardOutput, output.StandardError);
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {
             throw new TestListingException(binary, $"could not start it in {binary.WorkingDirectory}: {e.Message}", inner: e);
         }
-
-        using (process)
+        catch (TimeoutException e)
         {
-            // A listing never reads stdin; closing it turns "waiting for input" into EOF instead of a timeout.
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new TestListingException(binary, $"it did not finish within {Timeout.TotalSeconds:0} s", standardError: error.Result);
-            }
-            process.WaitForExit();
-            return new ListingOutput(process.ExitCode, output.Result, error.Result);
+            throw new TestListingException(binary, $"it did not finish within {Timeout.TotalSeconds:0} s", standardError: e.Message);
         }
     }
 
@@ -59,3 +41,6 @@ internal static class ListingProcess
         return result;
     }
 }
+
+/// <summary>What a listing run printed.</summary>
+internal sealed record ListingOutput(int ExitCode, string StandardOutput, string StandardError);

@@ -20,24 +20,8 @@ internal static class TestProcessStart
     /// <summary>Runs <paramref name="binary"/> with <paramref name="arguments"/> after its own, through <paramref name="launcher"/> when given (the binary's path becomes its first argument).</summary>
     public static ProcessStartInfo For(TestBinary binary, IEnumerable<string> arguments, string? launcher = null)
     {
-        var start = new ProcessStartInfo(launcher ?? binary.Path)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = binary.WorkingDirectory,
-        };
-        if (launcher is not null)
-        {
-            start.ArgumentList.Add(binary.Path);
-        }
-        foreach (var argument in binary.Arguments.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        IEnumerable<string> all = launcher is null ? [.. binary.Arguments, .. arguments] : [binary.Path, .. binary.Arguments, .. arguments];
+        var start = ToolProcess.StartInfo(launcher ?? binary.Path, all, binary.WorkingDirectory);
         ApplyEnvironment(binary, start.Environment);
         return start;
     }
