@@ -8,7 +8,7 @@ namespace Harness.Core.Frameworks;
 /// unknown program to ask (<c>--help</c>, <c>--gtest_list_tests</c>) could do anything, including the tests.
 /// </summary>
 /// <remarks>
-/// Markers are ASCII strings that land in the file from the framework's own code: mangled symbol names in
+/// Each framework declares its markers and how they decide (<see cref="ITestFramework.Recognizes"/>). Markers are ASCII strings that land in the file from the framework's own code: mangled symbol names in
 /// <c>.symtab</c>/<c>.dynstr</c> (present unless stripped, and for a shared gtest as imports), and the
 /// framework's help text and source paths (present even when stripped). One flag name alone is never
 /// enough, so a plain program whose usage text mentions <c>--list-tests</c> or <c>--test-threads</c> stays
@@ -19,18 +19,8 @@ public static class FrameworkDetection
 {
     private const int ChunkSize = 1 << 20;
 
-    private static readonly Marker[] Markers =
-    [
-        new("--test-threads"),        // libtest's help text
-        new("test_main_static"),      // test::test_main_static, the entry of every libtest harness
-        new("library/test/src"),      // libtest's panic locations, kept when stripped
-        new("_ZN7testing8internal"),  // testing::internal::…, referenced by every TEST() expansion
-        new("--gtest_list_tests"),    // gtest's help text
-        new("GTEST_SHARD_INDEX"),     // gtest's sharding variable
-        new("_ZN5Catch"),             // Catch::…
-        new("--list-tests"),          // Catch2's help text
-        new("Catch::"),               // Catch2's assertion and function names (__PRETTY_FUNCTION__)
-    ];
+    /// <summary>Every registered framework's markers, each once.</summary>
+    private static readonly Marker[] Markers = [.. TestFrameworks.All.SelectMany(f => f.Markers).Distinct(StringComparer.Ordinal).Select(m => new Marker(m))];
 
     /// <summary>The framework of the executable at <paramref name="path"/>; <see cref="TestFramework.Plain"/> when
     /// none is recognised or the file cannot be read.</summary>
@@ -55,21 +45,7 @@ public static class FrameworkDetection
     private static TestFramework Decide(bool[] found)
     {
         bool Has(string text) => found[Array.FindIndex(Markers, m => m.Text == text)];
-
-        // libtest first: a Rust crate named `testing` or `Catch` would otherwise mangle into the C++ markers.
-        if (Has("--test-threads") && (Has("test_main_static") || Has("library/test/src")))
-        {
-            return TestFramework.LibTest;
-        }
-        if (Has("_ZN7testing8internal") || (Has("--gtest_list_tests") && Has("GTEST_SHARD_INDEX")))
-        {
-            return TestFramework.GoogleTest;
-        }
-        if (Has("_ZN5Catch") || (Has("--list-tests") && Has("Catch::")))
-        {
-            return TestFramework.Catch2;
-        }
-        return TestFramework.Plain;
+        return TestFrameworks.All.First(f => f.Recognizes(Has)).Id;
     }
 
     /// <summary>Which markers occur in the stream, read in fixed chunks so a large binary costs no large allocation.</summary>

@@ -25,6 +25,15 @@ internal interface ITestFramework
 
     ITestLister Lister { get; }
 
+    /// <summary>
+    /// ASCII strings that land in an executable from the framework's own code (mangled symbols, help text, source
+    /// paths), so <see cref="FrameworkDetection"/> can tell it without running the binary.
+    /// </summary>
+    IReadOnlyList<string> Markers { get; }
+
+    /// <summary>Whether the markers found (<paramref name="has"/>) make a binary this framework's. Asked in registration order.</summary>
+    bool Recognizes(Func<string, bool> has);
+
     /// <summary>True when each test needs a process of its own (libtest, plain); false when a process runs a batch.</summary>
     bool OneTestAProcess { get; }
 
@@ -36,10 +45,12 @@ internal interface ITestFramework
 /// <summary>The registered frameworks, by <see cref="TestFramework"/>.</summary>
 internal static class TestFrameworks
 {
-    private static readonly ITestFramework[] All = [new LibTestFramework(), new GoogleTestFramework(), new Catch2Framework(), new PlainFramework()];
+    /// <summary>In detection order: libtest first (a Rust crate named <c>testing</c> or <c>Catch</c> would mangle into the C++
+    /// markers), plain last (it recognises everything).</summary>
+    public static IReadOnlyList<ITestFramework> All { get; } = [new LibTestFramework(), new GoogleTestFramework(), new Catch2Framework(), new PlainFramework()];
 
     public static ITestFramework For(TestFramework framework) =>
-        Array.Find(All, f => f.Id == framework) ?? throw new ArgumentOutOfRangeException(nameof(framework), framework, "unknown test framework");
+        All.FirstOrDefault(f => f.Id == framework) ?? throw new ArgumentOutOfRangeException(nameof(framework), framework, "unknown test framework");
 }
 
 /// <summary>Lists binaries with the lister of their framework.</summary>

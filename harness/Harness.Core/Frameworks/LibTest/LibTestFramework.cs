@@ -10,6 +10,15 @@ internal sealed class LibTestFramework : ITestFramework
 
     public ITestLister Lister { get; } = new LibTestLister();
 
+    public IReadOnlyList<string> Markers { get; } =
+    [
+        "--test-threads",     // libtest's help text
+        "test_main_static",   // test::test_main_static, the entry of every libtest harness
+        "library/test/src",   // libtest's panic locations, kept when stripped
+    ];
+
+    public bool Recognizes(Func<string, bool> has) => has("--test-threads") && (has("test_main_static") || has("library/test/src"));
+
     public bool OneTestAProcess => true;
 
     public IReadOnlyList<TestResult> Run(IReadOnlyList<TestCase> tests, RunContext context) =>

@@ -10,6 +10,10 @@ internal sealed class PlainFramework : ITestFramework
 
     public ITestLister Lister { get; } = new PlainLister();
 
+    public IReadOnlyList<string> Markers => [];
+
+    public bool Recognizes(Func<string, bool> has) => true;
+
     public bool OneTestAProcess => true;
 
     public IReadOnlyList<TestResult> Run(IReadOnlyList<TestCase> tests, RunContext context) =>
