@@ -1,9 +1,9 @@
-using Harness.Core.Suites.Discovery;
-using Harness.Core.Suites.Frameworks;
+using Harness.Core;
+using Harness.Core.Suites;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Adapter;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Logging;
-using EngineTest = Harness.Core.Suites.TestCase;
+using EngineTest = Harness.Core.Model.TestCase;
 using VsTestCase = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestCase;
 
 namespace Harness.TestAdapter;
@@ -37,14 +37,16 @@ public sealed class NativeTestDiscoverer : ITestDiscoverer
     /// The tests of one source, engine and VSTest views side by side; a failing suite is reported as an error
     /// and contributes none, so one broken build does not hide the rest.
     /// </summary>
+    /// <remarks>The manifest's suites are listed by the engine's catalog, the same calls as <c>harness list</c>: discovered
+    /// (cargo rebuilds incrementally), each suite's settings applied and its filter taken.</remarks>
     internal static List<(EngineTest Engine, VsTestCase Vs)> Discover(string source, IMessageLogger logger)
     {
         try
         {
-            return [.. SourceTests.List(source, line => logger.SendMessage(TestMessageLevel.Informational, line))
+            return [.. TestCatalog.List(SuiteManifest.ReadFor(source), line => logger.SendMessage(TestMessageLevel.Informational, line))
                 .Select(test => (test, VsTestConversion.ToVsTestCase(test, source)))];
         }
-        catch (Exception e) when (e is SuiteException or TestListingException or InvalidDataException or IOException)
+        catch (Exception e) when (e is HarnessException or InvalidDataException or IOException)
         {
             logger.SendMessage(TestMessageLevel.Error, $"harness: {Path.GetFileName(source)}: {e.Message}");
             return [];

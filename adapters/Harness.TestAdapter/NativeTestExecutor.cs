@@ -1,20 +1,20 @@
-using Harness.Core.Coverage;
-using Harness.Core.Suites.Execution;
-using VsTestOutcome = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestOutcome;
-using VsTestResult = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestResult;
-using Harness.Core.Suites.Running;
-using Harness.Reporters.Coverage;
+using Harness.Core.Model;
+using Harness.Core.Runs;
+using Harness.Core.Suites;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Adapter;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Logging;
-using EngineTest = Harness.Core.Suites.TestCase;
+using EngineTest = Harness.Core.Model.TestCase;
 using VsTestCase = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestCase;
+using VsTestOutcome = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestOutcome;
+using VsTestResult = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestResult;
 
 namespace Harness.TestAdapter;
 
 /// <summary>
-/// Runs native tests through the engine's <see cref="TestRunner"/> (parallel, retries, timeouts, coverage) and
-/// reports each as it finishes. <see cref="Cancel"/> stops the run; the engine kills the running process groups.
+/// Runs native tests as one engine <see cref="TestRun"/> per test source (parallel, retries, timeouts, coverage),
+/// with the VSTest recorder and the coverage file as its sinks. <see cref="Cancel"/> stops the run; the engine kills
+/// the running process groups.
 /// </summary>
 [ExtensionUri(UriString)]
 public sealed class NativeTestExecutor : ITestExecutor
@@ -45,7 +45,10 @@ public sealed class NativeTestExecutor : ITestExecutor
         }
     }
 
-    /// <summary>Runs tests an IDE or a previous discovery chose, found again by their names in a fresh listing.</summary>
+    /// <summary>
+    /// Runs tests an IDE or a previous discovery chose, from the engine test case each one carries: no build and no
+    /// listing. Cases that carry none (an older discovery) are found again by their names in a fresh listing.
+    /// </summary>
     public void RunTests(IEnumerable<VsTestCase>? tests, IRunContext? runContext, IFrameworkHandle? frameworkHandle)
     {
         ArgumentNullException.ThrowIfNull(tests);
@@ -56,21 +59,26 @@ public sealed class NativeTestExecutor : ITestExecutor
         }
         foreach (var group in tests.GroupBy(t => t.Source, StringComparer.Ordinal))
         {
-            var wanted = group.ToDictionary(t => t.FullyQualifiedName, StringComparer.Ordinal);
-            var listed = NativeTestDiscoverer.Discover(group.Key, frameworkHandle)
-                .Where(t => wanted.ContainsKey(t.Engine.FullyQualifiedName))
-                .Select(t => (t.Engine, wanted[t.Engine.FullyQualifiedName]))
-                .ToList();
-            foreach (var missing in wanted.Keys.Except(listed.Select(t => t.Engine.FullyQualifiedName), StringComparer.Ordinal))
+            var carried = group.Select(vs => (Engine: VsTestConversion.ToEngineTest(vs), Vs: vs)).ToList();
+            var chosen = carried.Where(t => t.Engine is not null).Select(t => (t.Engine!, t.Vs)).ToList();
+            var wanted = carried.Where(t => t.Engine is null).ToDictionary(t => t.Vs.FullyQualifiedName, t => t.Vs, StringComparer.Ordinal);
+            if (wanted.Count > 0)
             {
-                var result = new VsTestResult(wanted[missing])
+                var listed = NativeTestDiscoverer.Discover(group.Key, frameworkHandle)
+                    .Where(t => wanted.ContainsKey(t.Engine.FullyQualifiedName))
+                    .Select(t => (t.Engine, wanted[t.Engine.FullyQualifiedName]))
+                    .ToList();
+                foreach (var missing in wanted.Keys.Except(listed.Select(t => t.Engine.FullyQualifiedName), StringComparer.Ordinal))
                 {
-                    Outcome = VsTestOutcome.NotFound,
-                    ErrorMessage = "harness: this test is no longer in its suite's listing (rebuilt or renamed)",
-                };
-                frameworkHandle.RecordResult(result);
+                    frameworkHandle.RecordResult(new VsTestResult(wanted[missing])
+                    {
+                        Outcome = VsTestOutcome.NotFound,
+                        ErrorMessage = "harness: this test is no longer in its suite's listing (rebuilt or renamed)",
+                    });
+                }
+                chosen.AddRange(listed);
             }
-            Run(group.Key, listed, settings, runContext, frameworkHandle);
+            Run(group.Key, chosen, settings, runContext, frameworkHandle);
         }
     }
 
@@ -98,30 +106,19 @@ public sealed class NativeTestExecutor : ITestExecutor
             return;
         }
         var coverageDirectory = CoverageDirectory(settings, runContext);
-        var coverage = coverageDirectory is null
-            ? null
-            : new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)));
-        var options = new RunOptions(
-            settings.Jobs, settings.Retries, FlakyFails: false, FailFast: false,
-            new ExecutionOptions(settings.Timeout, ExecutionOptions.DefaultKillGrace, settings.RunIgnored, coverage));
-        var byName = tests.ToDictionary(t => t.Engine.FullyQualifiedName, t => t.Vs, StringComparer.Ordinal);
-        var engineTests = tests.Select(t => t.Engine).ToList();
-
-        // The runner reports a test once it is final (after retries), one call at a time: start and end are
-        // recorded together, which is what loggers and test explorers need.
-        TestRunner.Run(engineTests, options, finished =>
+        var request = new RunRequest
         {
-            var vs = byName[finished.Test.FullyQualifiedName];
-            handle.RecordStart(vs);
-            var result = VsTestConversion.ToVsTestResult(finished, vs);
-            handle.RecordEnd(vs, result.Outcome);
-            handle.RecordResult(result);
-        }, _cancellation.Token);
-
-        if (coverage is not null && coverageDirectory is not null)
-        {
-            WriteCoverage(source, coverage, coverageDirectory, handle);
-        }
+            Tests = [.. tests.Select(t => t.Engine)],
+            Jobs = settings.Jobs,
+            Retries = settings.Retries,
+            Timeout = settings.Timeout,
+            RunIgnored = settings.RunIgnored,
+            Coverage = coverageDirectory is null ? null : new CoverageRequest(new Harness.Core.Coverage.SourceSelection(settings.Includes, settings.Excludes)),
+        };
+        IRunSink[] sinks = coverageDirectory is null
+            ? [new VsTestRecorder(handle, tests)]
+            : [new VsTestRecorder(handle, tests), new CoberturaFileSink(source, coverageDirectory, handle)];
+        new TestRun(request).Run(sinks, _cancellation.Token);
     }
 
     /// <summary>Where this run's coverage goes: the collector's directory, else the results directory when
@@ -133,29 +130,5 @@ public sealed class NativeTestExecutor : ITestExecutor
             return fromCollector;
         }
         return settings.Coverage ? runContext?.TestRunDirectory ?? Directory.GetCurrentDirectory() : null;
-    }
-
-    private static void WriteCoverage(string source, CoverageCollector coverage, string directory, IMessageLogger logger)
-    {
-        var path = Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(source)}.{Guid.NewGuid():N}.native.cobertura.xml");
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var report = coverage.Report();
-            using (var file = File.Create(path))
-            {
-                new CoberturaWriter().Write(report, file);
-            }
-            foreach (var warning in coverage.Planner.Warnings)
-            {
-                logger.SendMessage(TestMessageLevel.Warning, $"harness: coverage: {warning}");
-            }
-            logger.SendMessage(TestMessageLevel.Informational,
-                $"harness: native coverage {report.LinesCovered}/{report.LinesValid} lines in {report.Files.Count} files: {path}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            logger.SendMessage(TestMessageLevel.Error, $"harness: {path}: cannot write coverage: {e.Message}");
-        }
     }
 }

@@ -1,32 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using Harness.Core.Suites.Discovery;
+using Harness.Core.Model;
 
 namespace Harness.TestAdapter;
 
 /// <summary>
-/// One <c>&lt;NativeTestSuite&gt;</c> item of a test project, as <c>Harness.NativeTests.targets</c> wrote it into the
-/// manifest next to the project's output DLL.
-/// </summary>
-/// <param name="Path">Absolute path: a cargo directory, a CMake build directory or a test executable.</param>
-/// <param name="Kind">What the path is (<see cref="SuiteKind.Auto"/> sniffs it).</param>
-/// <param name="Timeout">Per-test timeout, overriding what the build system declared.</param>
-/// <param name="WorkingDirectory">Where the tests run, overriding the build system's choice.</param>
-/// <param name="Environment">Variables set for the tests on top of the build system's.</param>
-/// <param name="Filters">The engine's filter expressions (<c>!name</c> excludes): tests outside them are not part of the project.</param>
-/// <param name="BuildEnvironment">Variables for the build and listing tools (e.g. <c>CARGO_TARGET_DIR</c>), as the build used them.</param>
-internal sealed record NativeSuite(
-    string Path,
-    SuiteKind Kind,
-    TimeSpan? Timeout,
-    string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<string> Filters,
-    IReadOnlyDictionary<string, string?> BuildEnvironment);
-
-/// <summary>
-/// Reads <c>&lt;assembly&gt;.harness.jsonl</c>: one JSON object a line, one line per suite. JSON Lines because MSBuild
-/// writes one line per item without having to join items with commas.
+/// Reads <c>&lt;assembly&gt;.harness.jsonl</c>, which <c>Harness.NativeTests.targets</c> writes next to the project's
+/// output DLL: one JSON object a line, one <c>&lt;NativeTestSuite&gt;</c> item (a <see cref="SuiteSpec"/>) per line.
+/// JSON Lines because MSBuild writes one line per item without having to join items with commas.
 /// </summary>
 internal static class SuiteManifest
 {
@@ -38,15 +19,15 @@ internal static class SuiteManifest
 
     /// <summary>The suites of a source, or none when it has no manifest (an ordinary .NET test assembly).</summary>
     /// <exception cref="InvalidDataException">The manifest is not what the targets write.</exception>
-    public static IReadOnlyList<NativeSuite> ReadFor(string source)
+    public static IReadOnlyList<SuiteSpec> ReadFor(string source)
     {
         var manifest = PathFor(source);
         return File.Exists(manifest) ? Read(File.ReadAllLines(manifest), manifest) : [];
     }
 
-    internal static IReadOnlyList<NativeSuite> Read(IEnumerable<string> lines, string manifest)
+    internal static IReadOnlyList<SuiteSpec> Read(IEnumerable<string> lines, string manifest)
     {
-        var suites = new List<NativeSuite>();
+        var suites = new List<SuiteSpec>();
         var number = 0;
         foreach (var line in lines)
         {
@@ -68,21 +49,21 @@ internal static class SuiteManifest
         return suites;
     }
 
-    private static NativeSuite Suite(JsonElement entry)
+    private static SuiteSpec Suite(JsonElement entry)
     {
         var path = entry.GetProperty("path").GetString() is { Length: > 0 } p ? p : throw new FormatException("empty path");
         var kind = Text(entry, "kind") is { } k ? Enum.Parse<SuiteKind>(k, ignoreCase: true) : SuiteKind.Auto;
         TimeSpan? timeout = Text(entry, "timeout") is { } t
             ? TimeSpan.FromSeconds(double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture))
             : null;
-        return new NativeSuite(
-            path,
-            kind,
-            timeout,
-            Text(entry, "workingDirectory"),
-            Pairs(Text(entry, "environment")).ToDictionary(StringComparer.Ordinal),
-            List(Text(entry, "filter")),
-            Pairs(Text(entry, "buildEnvironment")).ToDictionary(pair => pair.Key, string? (pair) => pair.Value, StringComparer.Ordinal));
+        return new SuiteSpec(path, kind)
+        {
+            Timeout = timeout,
+            WorkingDirectory = Text(entry, "workingDirectory"),
+            Environment = Pairs(Text(entry, "environment")).ToDictionary(StringComparer.Ordinal),
+            Filters = List(Text(entry, "filter")),
+            BuildEnvironment = Pairs(Text(entry, "buildEnvironment")).ToDictionary(pair => pair.Key, string? (pair) => pair.Value, StringComparer.Ordinal),
+        };
     }
 
     private static string? Text(JsonElement entry, string name) =>

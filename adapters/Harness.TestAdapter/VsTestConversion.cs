@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
-using Harness.Core.Suites.Running;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Harness.Core.Model;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
-using EngineOutcome = Harness.Core.Suites.Execution.TestOutcome;
-using EngineResult = Harness.Core.Suites.Execution.TestResult;
-using EngineTest = Harness.Core.Suites.TestCase;
+using EngineOutcome = Harness.Core.Model.TestOutcome;
+using EngineResult = Harness.Core.Model.TestResult;
+using EngineTest = Harness.Core.Model.TestCase;
 using VsTestCase = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestCase;
 using VsTestOutcome = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestOutcome;
 using VsTestResult = Microsoft.VisualStudio.TestPlatform.ObjectModel.TestResult;
@@ -25,6 +27,31 @@ internal static class VsTestConversion
     public static readonly TestProperty Hierarchy = TestProperty.Register(
         "TestCase.Hierarchy", "Hierarchy", typeof(string[]), TestPropertyAttributes.Immutable, typeof(TestObject));
 
+    /// <summary>
+    /// The engine's whole test case (binary, working directory, environment, framework name…) as JSON: an IDE's run
+    /// of chosen tests hands the cases back, and they run from this alone, with no build and no listing.
+    /// </summary>
+    public static readonly TestProperty EngineTestCase = TestProperty.Register(
+        "Harness.TestCase", "Harness test case", typeof(string), TestPropertyAttributes.Hidden, typeof(TestObject));
+
+    /// <summary>The engine's test case a VSTest case carries, or null when it carries none (or one this version cannot read).</summary>
+    public static EngineTest? ToEngineTest(VsTestCase vs)
+    {
+        ArgumentNullException.ThrowIfNull(vs);
+        if (vs.GetPropertyValue(EngineTestCase) is not string { Length: > 0 } json)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(json, AdapterJson.Default.TestCase) is { } test && test.FullyQualifiedName == vs.FullyQualifiedName ? test : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public static VsTestCase ToVsTestCase(EngineTest test, string source)
     {
         var vs = new VsTestCase(test.FullyQualifiedName, NativeTestExecutor.Uri, source)
@@ -44,6 +71,7 @@ internal static class VsTestConversion
         vs.Traits.Add("Suite", test.Binary.Suite);
         vs.Traits.Add("Framework", test.Binary.Framework.ToString());
         vs.SetPropertyValue(Hierarchy, HierarchyOf(test));
+        vs.SetPropertyValue(EngineTestCase, JsonSerializer.Serialize(test, AdapterJson.Default.TestCase));
         return vs;
     }
 
@@ -73,7 +101,8 @@ internal static class VsTestConversion
             {
                 EngineOutcome.Passed => VsTestOutcome.Passed,
                 EngineOutcome.Skipped => VsTestOutcome.Skipped,
-                EngineOutcome.Failed or EngineOutcome.Crashed or EngineOutcome.TimedOut => VsTestOutcome.Failed,
+                _ when result.Outcome.IsFailure() => VsTestOutcome.Failed,
+                EngineOutcome.NotRun => VsTestOutcome.Skipped,
                 _ => VsTestOutcome.None,
             },
             Duration = result.Duration,
@@ -97,7 +126,7 @@ internal static class VsTestConversion
                 : $"failed {finished.Attempts} attempts";
             vsResult.Messages.Add(new TestResultMessage(TestResultMessage.AdditionalInfoCategory, note));
         }
-        if (result.Outcome is EngineOutcome.Failed or EngineOutcome.Crashed or EngineOutcome.TimedOut)
+        if (result.Outcome.IsFailure())
         {
             vsResult.ErrorMessage = ErrorMessage(result);
             vsResult.ErrorStackTrace = StackTrace(result);
@@ -143,3 +172,6 @@ internal static class VsTestConversion
         return frames.Length == 0 ? null : frames.ToString();
     }
 }
+
+[JsonSerializable(typeof(EngineTest))]
+internal sealed partial class AdapterJson : JsonSerializerContext;

@@ -73,6 +73,46 @@ public sealed class AdapterTests : IDisposable
         Assert.Contains(failed.Messages, m => m.Category == TestResultMessage.StandardErrorCategory && m.Text!.Contains("panicked", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// An IDE's run of two chosen cases: the manifest is gone (a rediscovery would find no suite, so no cargo build and
+    /// no listing can happen), and each case's binary is a wrapper that logs its arguments before running the real test
+    /// binary: the only processes are the two test runs (<c>--exact NAME</c>), never a <c>--list</c>.
+    /// </summary>
+    [Fact]
+    public void RunTests_SelectedCases_RunFromTheirOwnDataWithoutBuildOrListing()
+    {
+        var sink = new Recording();
+        new NativeTestDiscoverer().DiscoverTests([_source], Context(), sink, sink);
+        var chosen = sink.Discovered.Where(t => t.DisplayName is "tests::deliberately_fails" or "tests::add_saturates").ToList();
+        Assert.Equal(2, chosen.Count);
+        File.Delete(_directory.File("Native.Tests.harness.jsonl"));
+        var log = _directory.File("invocations.log");
+        foreach (var vs in chosen)
+        {
+            var engine = VsTestConversion.ToEngineTest(vs)!;
+            var wrapper = _directory.File($"wrapper-{vs.DisplayName.Replace(':', '_')}.sh");
+            File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{engine.Binary.Path}' \"$@\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            var wrapped = engine with { Binary = engine.Binary with { Path = wrapper } };
+            vs.SetPropertyValue(VsTestConversion.EngineTestCase, System.Text.Json.JsonSerializer.Serialize(wrapped, AdapterJson.Default.TestCase));
+        }
+
+        var handle = new Recording();
+        new NativeTestExecutor().RunTests(chosen, Context(), handle);
+
+        Assert.Equal(chosen.Select(t => t.FullyQualifiedName).Order(), handle.Results.Select(r => r.TestCase.FullyQualifiedName).Order());
+        Assert.Equal(TestOutcome.Passed, Assert.Single(handle.Results, r => r.TestCase.DisplayName == "tests::add_saturates").Outcome);
+        Assert.Equal(TestOutcome.Failed, Assert.Single(handle.Results, r => r.TestCase.DisplayName == "tests::deliberately_fails").Outcome);
+        Assert.Empty(handle.Messages);
+        var invocations = File.ReadAllLines(log);
+        Assert.Equal(2, invocations.Length);
+        Assert.All(invocations, line => Assert.StartsWith("--exact tests::", line, StringComparison.Ordinal));
+        Assert.DoesNotContain(invocations, line => line.Contains("--list", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void RunTests_CoverageInRunSettings_WritesCoberturaToRunDirectory()
     {

@@ -1,7 +1,7 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
-using Harness.Core.Suites.Frameworks;
-using Harness.Core.Suites.Running;
 
 namespace Harness.Adapters.Tests;
 

@@ -108,7 +108,7 @@ public sealed class DotnetTestTests(DotnetTestFixture fixture)
         var expected = fixture.Expected
             .Where(t => t.FullyQualifiedName.Contains("rust.calc.test.integration", StringComparison.Ordinal)
                 || t.DisplayName == "PassingShapes.TriangleArea"
-                || t.Traits.Contains(new TestTrait("Module", "tests::nested")))
+                || t.Traits.Contains(new Harness.Core.Model.TestTrait("Module", "tests::nested")))
             .Select(t => t.FullyQualifiedName)
             .Order(StringComparer.Ordinal)
             .ToList();

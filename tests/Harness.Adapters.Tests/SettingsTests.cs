@@ -1,6 +1,6 @@
 using Harness.Collector;
 using Harness.Core.Coverage;
-using Harness.Core.Suites.Discovery;
+using Harness.Core.Model;
 using Harness.Reporters.Coverage;
 using Harness.TestAdapter;
 

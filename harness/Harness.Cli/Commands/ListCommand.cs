@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Harness.Core;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Discovery;
 
 namespace Harness.Cli.Commands;
 
@@ -31,8 +32,14 @@ internal static class ListCommand
 
     private static int Run(string[] suites, SuiteKind kind, string format)
     {
-        if (!SuiteTests.TryList(suites, kind, out var tests))
+        IReadOnlyList<TestCase> tests;
+        try
         {
+            tests = TestCatalog.List(suites.Select(suite => new SuiteSpec(suite, kind)), line => Console.Error.WriteLine(line));
+        }
+        catch (HarnessException e)
+        {
+            Console.Error.WriteLine($"harness: {e.Message}");
             return 2;
         }
         using var output = new StreamWriter(Console.OpenStandardOutput()) { NewLine = "\n" };

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Harness.Core;
 using Harness.Core.Coverage;
+using Harness.Core.Model;
 using Harness.Core.Profiling;
-using Harness.Core.Results;
+using Harness.Core.Runs;
+using Harness.Core.Runs.Sinks;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Discovery;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Running;
+using Harness.Reporters;
 using Harness.Reporters.Coverage;
 using Harness.Reporters.Results;
 
@@ -86,16 +87,28 @@ internal static class TestCommand
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
-        if (settings.Jobs < 1 || settings.Retries < 0 || settings.Timeout is <= 0 || settings.Repeat < 1 || settings.Warmup < 0
-            || settings.ProfileRate is < 1 or > 10_000)
+        var request = new RunRequest
         {
-            Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --repeat ≥ 1, --warmup ≥ 0, --profile-rate 1–10000");
+            Suites = [.. settings.Suites.Select(suite => new SuiteSpec(suite, settings.Kind))],
+            Jobs = settings.Jobs,
+            Retries = settings.Retries,
+            FlakyFails = settings.FlakyFails,
+            FailFast = settings.FailFast,
+            Timeout = settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            RunIgnored = settings.RunIgnored,
+            Repeat = settings.Repeat,
+            Warmup = settings.Warmup,
+            Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
+            ProfileRate = settings.ProfileRate,
+        };
+        if (request.Problem() is { } problem)
+        {
+            Console.Error.WriteLine($"harness: {problem}");
             return 2;
         }
-        TestSelection selection;
         try
         {
-            selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition);
+            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition) };
             Directory.CreateDirectory(settings.Output);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
@@ -104,55 +117,21 @@ internal static class TestCommand
             return 2;
         }
 
-        if (!SuiteTests.TryList(settings.Suites, settings.Kind, out var all))
-        {
-            return 2;
-        }
-        var selected = selection.Apply(all);
-        Console.WriteLine($"harness: running {selected.Count} of {all.Count} tests with {settings.Jobs} jobs");
-
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
-        var profiles = settings.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
-        var collector = settings.Coverage ? new CoverageCollector(new CoveragePlanner(new SourceSelection(settings.Includes, settings.Excludes)), settings.PerTestCoverage) : null;
-        var options = new RunOptions(settings.Jobs, settings.Retries, settings.FlakyFails, settings.FailFast,
-            new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector)
-            {
-                Profile = profiles,
-            });
-        var run = settings.History is null ? null : TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new TestProgress(selected.Count * (settings.Warmup + settings.Repeat));
-        var repeated = RepeatedRunner.Run(selected, options, settings.Warmup, settings.Repeat, finished => progress.Finished(finished, settings.FlakyFails), interrupted.Token);
-        var results = repeated.Select(r => r.Final).ToList();
-        progress.Complete();
-        var elapsed = clock.Elapsed;
-
-        string? coverageSummary = null;
-        StringWriter? profileSummary = null;
+        IReportWriter[] writers = settings.Coverage ? [new JUnitWriter(), .. CoverageWriters.All] : [new JUnitWriter()];
+        var profiles = settings.ProfileRate is null ? null : new ProfileSink(settings.Output, 10);
+        var history = settings.History is null ? null : new HistorySink(settings.History, TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup));
+        IRunSink?[] sinks = [new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history];
+        RunSummary summary;
         try
         {
-            using (var junit = File.Create(Path.Combine(settings.Output, "junit.xml")))
-            {
-                JUnitWriter.Write(results, junit, settings.FlakyFails);
-            }
-            using (var json = File.Create(Path.Combine(settings.Output, "results.json")))
-            {
-                var testsByLine = collector?.PerTest == true ? collector.TestsByLine() : null;
-                ResultsFile.From(results, all.Count, elapsed, testsByLine, settings.Repeat > 1 ? TestHistory.Durations(repeated) : null).Write(json);
-            }
-            if (collector is not null)
-            {
-                var report = collector.Report();
-                CoverageWriters.WriteAll(report, settings.Output);
-                coverageSummary = string.Create(CultureInfo.InvariantCulture,
-                    $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
-            }
-            if (profiles is not null)
-            {
-                profileSummary = new StringWriter();
-                ProfileSummary.WriteAndPrint(profiles.Build(new FunctionSymbolizer()), settings.Output, profiles.Rate, 10, profileSummary);
-            }
+            summary = new TestRun(request).Run(sinks.OfType<IRunSink>(), interrupted.Token);
+        }
+        catch (HarnessException e)
+        {
+            Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -160,9 +139,12 @@ internal static class TestCommand
             return 2;
         }
 
-        // An interrupted run's partial samples would read as a complete run in later comparisons.
-        var historyLine = run is null || interrupted.IsCancellationRequested ? null : TestHistory.Record(settings.History!, run, repeated);
-        var failed = results.Where(r => r.Fails(settings.FlakyFails)).ToList();
+        var results = summary.Results;
+        if (history?.Error is { } historyError)
+        {
+            Console.Error.WriteLine($"harness: {historyError}");
+        }
+        var failed = summary.Failed.ToList();
         Console.WriteLine();
         TestProgress.Summary(results);
         var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
@@ -175,20 +157,22 @@ internal static class TestCommand
             }
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
-        if (coverageSummary is not null)
+            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+        if (summary.CoverageReport is { } report)
         {
-            Console.WriteLine(coverageSummary);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files"));
         }
-        if (historyLine is not null)
+        if (history?.Line is { } historyLine)
         {
             Console.WriteLine(historyLine);
         }
-        if (profileSummary is not null)
+        if (profiles is not null)
         {
-            Console.Write(profileSummary);
+            Console.Write(profiles.Text);
         }
-        return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130 : failed.Count > 0 || results.Count < selected.Count ? 1 : 0;
+        return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130
+            : failed.Count > 0 || results.Count < summary.Selected ? 1 : 0;
     }
 
     private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);

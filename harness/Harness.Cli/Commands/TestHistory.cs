@@ -1,6 +1,4 @@
-using System.Globalization;
 using Harness.Core.History;
-using Harness.Core.Suites.Running;
 
 namespace Harness.Cli.Commands;
 
@@ -15,28 +13,4 @@ internal static class TestHistory
     /// <summary>The run's metadata, taken when it starts (commit and branch of the current directory).</summary>
     public static RunInfo Start(IEnumerable<string> suites, int repeat, int warmup) =>
         RunMetadata.Capture(Environment.CurrentDirectory, suites, repeat, warmup);
-
-    public static IReadOnlyDictionary<string, IReadOnlyList<double>> Durations(IReadOnlyList<RepeatedTest> tests) =>
-        tests.ToDictionary(t => t.Final.Test.FullyQualifiedName, t => (IReadOnlyList<double>)[.. t.Measured.Select(m => m.Result.Duration.TotalSeconds)], StringComparer.Ordinal);
-
-    /// <summary>Records every measured run of every test; returns the line to print. A history that cannot be written
-    /// is reported on stderr but does not fail the test run: the tests' outcomes stand on their own.</summary>
-    public static string? Record(string path, RunInfo run, IReadOnlyList<RepeatedTest> tests)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var samples = tests.SelectMany(t => t.Measured.Select((m, i) =>
-            new TimingSample(m.Test.FullyQualifiedName, i, m.Result.Duration.TotalSeconds, m.Result.Outcome.ToString().ToLowerInvariant()))).ToList();
-        try
-        {
-            using var store = SqliteHistoryStore.Open(path);
-            var recorded = store.Record(run, samples);
-            return string.Create(CultureInfo.InvariantCulture,
-                $"harness: timing history: run {recorded.Id}, {samples.Count} samples recorded in {path} ({clock.Elapsed.TotalMilliseconds:F0} ms)");
-        }
-        catch (HistoryException e)
-        {
-            Console.Error.WriteLine($"harness: {e.Message}");
-            return null;
-        }
-    }
 }

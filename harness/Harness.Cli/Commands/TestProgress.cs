@@ -1,25 +1,49 @@
 using System.Globalization;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Running;
+using Harness.Core.Model;
+using Harness.Core.Runs;
 using Spectre.Console;
 
 namespace Harness.Cli.Commands;
 
 /// <summary>
-/// What <c>harness test</c> shows while it runs: one line per finished test (the same text whether or not
-/// stdout is a terminal), coloured and followed by a live progress bar only on a terminal; then a summary
-/// table per binary.
+/// What <c>harness test</c> shows while it runs, as a sink of the run's events: build output on stderr, one line
+/// per finished test (the same text whether or not stdout is a terminal), coloured and followed by a live progress
+/// bar only on a terminal, a line for a test still running after a minute; then a summary table per binary.
 /// </summary>
-internal sealed class TestProgress(int total)
+internal sealed class TestProgress(bool flakyFails) : IRunSink
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
     private readonly bool _interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Ansi;
     private readonly Lock _gate = new();
+    private int _total;
     private int _done;
     private int _failed;
 
-    public void Finished(FinishedTest finished, bool flakyFails)
+    public void Handle(RunEvent runEvent)
+    {
+        switch (runEvent)
+        {
+            case BuildOutput { Line: var line }:
+                Console.Error.WriteLine(line);
+                break;
+            case RunStarted started:
+                _total = started.Selected.Count * started.Passes;
+                Console.WriteLine($"harness: running {started.Selected.Count} of {started.Listed} tests with {started.Jobs} jobs");
+                break;
+            case TestSlow slow:
+                Line("SLOW", 33, string.Create(CultureInfo.InvariantCulture, $" {slow.Elapsed.TotalSeconds,8:F0}s  {slow.Test.FullyQualifiedName} (still running)"));
+                break;
+            case TestFinished finished:
+                Finished(finished.Finished);
+                break;
+            case RunFinished:
+                Complete();
+                break;
+        }
+    }
+
+    private void Finished(FinishedTest finished)
     {
         lock (_gate)
         {
@@ -35,8 +59,15 @@ internal sealed class TestProgress(int total)
                 _ => ("SKIP", 90),
             };
             var result = finished.Result;
-            var rest = string.Create(CultureInfo.InvariantCulture,
-                $" {result.Duration.TotalSeconds,8:F3}s  {result.Test.FullyQualifiedName}{(result.Duration > Slow ? " (slow)" : "")}");
+            Line(label, colour, string.Create(CultureInfo.InvariantCulture,
+                $" {result.Duration.TotalSeconds,8:F3}s  {result.Test.FullyQualifiedName}{(result.Duration > Slow ? " (slow)" : "")}"));
+        }
+    }
+
+    private void Line(string label, int colour, string rest)
+    {
+        lock (_gate)
+        {
             if (_interactive)
             {
                 Console.Write("\r\x1b[2K");
@@ -50,7 +81,7 @@ internal sealed class TestProgress(int total)
         }
     }
 
-    public void Complete()
+    private void Complete()
     {
         if (_interactive)
         {
@@ -92,7 +123,7 @@ internal sealed class TestProgress(int total)
     private void DrawBar()
     {
         const int Width = 30;
-        var filled = total == 0 ? Width : _done * Width / total;
-        Console.Write($"[{new string('#', filled)}{new string('-', Width - filled)}] {_done}/{total}{(_failed > 0 ? $"  {_failed} failed" : "")}");
+        var filled = _total == 0 ? Width : Math.Min(Width, _done * Width / _total);
+        Console.Write($"[{new string('#', filled)}{new string('-', Width - filled)}] {_done}/{_total}{(_failed > 0 ? $"  {_failed} failed" : "")}");
     }
 }

@@ -4,14 +4,11 @@ namespace Harness.Core.Coverage;
 
 /// <summary>
 /// Coverage gathered over many traced processes (a test run): one planner shared by all of them, and the
-/// hit groups of each image merged as the processes finish. Safe to use from parallel test jobs.
+/// hit groups of each image merged as the processes finish. Safe to use from parallel test jobs. Each process's
+/// hits are filed under the tests it ran, which the caller names: nothing is read from the calling thread.
 /// </summary>
 public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = false)
 {
-    /// <summary>The tests the calling thread is running now (the process it traces next is theirs).</summary>
-    [ThreadStatic]
-    private static IReadOnlyList<string>? _currentTests;
-
     private readonly Dictionary<string, bool[]> _hits = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Path, int Group), SortedSet<string>> _testsByGroup = [];
 
@@ -20,22 +17,19 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
     /// <summary>Whether hits are also recorded per test (run one test a process for exact attribution).</summary>
     public bool PerTest { get; } = perTest;
 
-    /// <summary>Attributes the processes the calling thread traces from now on to these tests.</summary>
-    public static void RunningTests(IReadOnlyList<string>? tests) => _currentTests = tests;
-
-    /// <summary>The tests the calling thread is running (profiles are filed under them too).</summary>
-    internal static IReadOnlyList<string>? CurrentTests => _currentTests;
-
-    public void Add(IReadOnlyList<ImageProbes> images)
+    /// <summary>Merges one traced process's hits, run for <paramref name="tests"/>; returns that process's own hits.</summary>
+    public IReadOnlyList<ImageHits> Add(IReadOnlyList<ImageProbes> images, IReadOnlyList<string> tests)
     {
-        var tests = PerTest ? _currentTests : null;
+        ArgumentNullException.ThrowIfNull(images);
+        var own = new List<ImageHits>(images.Count);
         lock (_hits)
         {
             foreach (var image in images)
             {
                 var hits = image.SnapshotHits();
+                own.Add(new ImageHits(image.Path, hits));
                 _hits[image.Path] = _hits.TryGetValue(image.Path, out var merged) ? CoveragePlanner.Union([merged, hits]) : hits;
-                if (tests is not { Count: > 0 })
+                if (!PerTest || tests.Count == 0)
                 {
                     continue;
                 }
@@ -53,10 +47,11 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
                 }
             }
         }
+        return own;
     }
 
     /// <summary>Which tests ran each covered line: source file → line → test names (only with <see cref="PerTest"/>).</summary>
-    public SortedDictionary<string, SortedDictionary<int, List<string>>> TestsByLine()
+    private SortedDictionary<string, SortedDictionary<int, List<string>>> TestsByLine()
     {
         var result = new SortedDictionary<string, SortedDictionary<int, List<string>>>(StringComparer.Ordinal);
         lock (_hits)
@@ -76,11 +71,29 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
         return result;
     }
 
+    /// <summary>The run's coverage; with <see cref="PerTest"/> each covered line also names the tests that ran it.</summary>
     public CoverageReport Report()
     {
+        CoverageReport report;
         lock (_hits)
         {
-            return Planner.Report(new Dictionary<string, bool[]>(_hits, StringComparer.Ordinal));
+            report = Planner.Report(new Dictionary<string, bool[]>(_hits, StringComparer.Ordinal));
         }
+        if (!PerTest)
+        {
+            return report;
+        }
+        var byLine = TestsByLine();
+        return report with
+        {
+            Files = [.. report.Files.Select(file => byLine.TryGetValue(file.Path, out var lines)
+                ? file with { Lines = [.. file.Lines.Select(line => lines.TryGetValue(line.Line, out var tests) ? line with { Tests = tests } : line)] }
+                : file)],
+        };
     }
 }
+
+/// <summary>One image's hit groups in one traced process, as the planner numbered them.</summary>
+/// <param name="Path">The image (executable or library).</param>
+/// <param name="Groups">Per probe group of the image: whether the process reached it.</param>
+public sealed record ImageHits(string Path, IReadOnlyList<bool> Groups);

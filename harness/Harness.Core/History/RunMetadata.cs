@@ -1,3 +1,4 @@
+using Harness.Core.Processes;
 using Harness.Core.Suites.Discovery;
 
 namespace Harness.Core.History;

@@ -1,10 +1,9 @@
-using Harness.Core.Coverage;
 using Harness.Tracing;
 
 namespace Harness.Core.Profiling;
 
 /// <summary>
-/// Profiles gathered over a test run: every traced process's samples, filed under the test its job was running
+/// Profiles gathered over a test run: every traced process's samples, filed under the tests the caller says it ran
 /// (profiling runs one test a process, so attribution is exact). Safe to use from parallel test jobs.
 /// </summary>
 /// <param name="rate">Samples per second per thread.</param>
@@ -17,10 +16,9 @@ public sealed class ProfileCollector(int rate)
 
     public int Rate { get; } = rate;
 
-    /// <summary>Files one process's samples under the tests the calling thread is running.</summary>
-    public void Add(SampledProfile profile)
+    /// <summary>Files one process's samples under the tests it ran.</summary>
+    public void Add(SampledProfile profile, IReadOnlyList<string> tests)
     {
-        var tests = CoverageCollector.CurrentTests;
         var name = tests is { Count: > 0 } ? string.Join(' ', tests) : "(unattributed)";
         lock (_runs)
         {

@@ -1,5 +1,5 @@
 using Harness.Core.Coverage;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Core.Reports;
 
@@ -27,10 +27,10 @@ public sealed record ReportData(CoverageReport Coverage, IReadOnlyList<ResultEnt
                 .ThenBy(t => t.BinaryId, StringComparer.Ordinal)
                 .ThenBy(t => t.FullyQualifiedName, StringComparer.Ordinal)
                 .ThenBy(t => t.Started)
-                .ThenBy(t => t.Outcome, StringComparer.Ordinal)
+                .ThenBy(t => t.Outcome.Name(), StringComparer.Ordinal)
                 .ThenBy(t => t.Seconds)]);
     }
 
-    /// <summary>Test results that fail the run: failed, crashed and timed-out tests.</summary>
-    public IEnumerable<ResultEntry> FailedTests => Tests.Where(t => t.Outcome is "failed" or "crashed" or "timedout");
+    /// <summary>Test results that fail the run: failed, crashed and timed-out tests (<see cref="TestOutcomes.IsFailure"/>).</summary>
+    public IEnumerable<ResultEntry> FailedTests => Tests.Where(t => t.Outcome.IsFailure());
 }

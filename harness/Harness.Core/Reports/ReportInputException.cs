@@ -1,17 +1,12 @@
 namespace Harness.Core.Reports;
 
 /// <summary>An input to a report could not be read: the message names the file and what is wrong with it.</summary>
-public sealed class ReportInputException : Exception
+public sealed class ReportInputException : HarnessException
 {
     public ReportInputException(string path, string message, Exception? inner = null)
         : base($"{path}: {message}", inner)
     {
         Path = path;
-    }
-
-    public ReportInputException()
-    {
-        Path = "";
     }
 
     public ReportInputException(string message)

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Harness.Core.Coverage;
+using Harness.Core.Formats;
 using Harness.Core.Reports.Formats;
-using Harness.Core.Results;
 
 namespace Harness.Core.Reports;
 
@@ -70,7 +70,7 @@ public static class ReportInputs
             {
                 continue;
             }
-            if (Sniff(file) is not null)
+            if (Sniff(file) is { } format && IsReportInput(format))
             {
                 found.Add(new InputFile(file, TestsOnly: harnessOutput && name == "results.json"));
             }
@@ -84,6 +84,9 @@ public static class ReportInputs
             }
         }
     }
+
+    /// <summary>Whether <c>harness report</c> reads <paramref name="format"/> (timing files are <c>harness compare</c>'s).</summary>
+    public static bool IsReportInput(InputFormat format) => format is not (InputFormat.JUnit or InputFormat.CTestCostData);
 
     /// <summary>The format of a file, or null when unknown or unreadable.</summary>
     public static InputFormat? Sniff(string path)
@@ -108,8 +111,9 @@ public static class ReportInputs
         try
         {
             var content = Content(path, maxBytes);
-            var format = InputSniffer.Sniff(content.AsSpan(0, Math.Min(content.Length, InputSniffer.HeadLength)))
-                ?? throw new ReportInputException(path, "unknown format: not harness results or report JSON, Cobertura XML, LCOV, gcov JSON or llvm-cov export JSON");
+            var format = InputSniffer.Sniff(content.AsSpan(0, Math.Min(content.Length, InputSniffer.HeadLength))) is { } sniffed && IsReportInput(sniffed)
+                ? sniffed
+                : throw new ReportInputException(path, "unknown format: not harness results or report JSON, Cobertura XML, LCOV, gcov JSON or llvm-cov export JSON");
             return format switch
             {
                 InputFormat.HarnessResults => HarnessResultsReader.Read(path, content, input.TestsOnly),

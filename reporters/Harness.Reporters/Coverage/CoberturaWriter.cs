@@ -29,6 +29,8 @@ namespace Harness.Reporters.Coverage;
 /// </remarks>
 public sealed class CoberturaWriter : ICoverageWriter
 {
+    public string Name => "cobertura";
+
     public string DefaultFileName => "coverage.cobertura.xml";
 
     public void Write(CoverageReport report, Stream output)

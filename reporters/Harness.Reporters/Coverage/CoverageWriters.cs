@@ -1,21 +1,21 @@
+using Harness.Core.Reports;
+using Harness.Reporters.Reports;
+
 namespace Harness.Reporters.Coverage;
 
-/// <summary>The coverage formats Harness writes, by the name a user gives on the command line or in settings.</summary>
+/// <summary>The coverage formats of the writer registry (<see cref="ReportWriters"/>), by the name a user gives on the command line or in settings.</summary>
 public static class CoverageWriters
 {
+    /// <summary>Every coverage writer.</summary>
+    public static IReadOnlyList<ICoverageWriter> All { get; } = [.. ReportWriters.All.OfType<ICoverageWriter>()];
+
     /// <summary>Every supported format name, lower case.</summary>
-    public static IReadOnlyList<string> Formats { get; } = ["cobertura", "lcov"];
+    public static IReadOnlyList<string> Formats { get; } = [.. All.Select(w => w.Name)];
 
     /// <summary>The writer for <paramref name="format"/> (case-insensitive), or false when no writer has that name.</summary>
     public static bool TryCreate(string format, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ICoverageWriter? writer)
     {
-        ArgumentNullException.ThrowIfNull(format);
-        writer = format.Trim().ToLowerInvariant() switch
-        {
-            "lcov" => new LcovWriter(),
-            "cobertura" => new CoberturaWriter(),
-            _ => null,
-        };
+        writer = ReportWriters.TryGet(format, out var found) ? found as ICoverageWriter : null;
         return writer is not null;
     }
 
@@ -29,13 +29,6 @@ public static class CoverageWriters
     /// <summary>Writes the report in every format, each to its default file name in <paramref name="directory"/>.</summary>
     /// <exception cref="IOException">A file could not be written (the message names it).</exception>
     /// <exception cref="UnauthorizedAccessException">A file may not be written.</exception>
-    public static void WriteAll(Harness.Core.Coverage.CoverageReport report, string directory)
-    {
-        foreach (var format in Formats)
-        {
-            var writer = Create(format);
-            using var file = File.Create(Path.Combine(directory, writer.DefaultFileName));
-            writer.Write(report, file);
-        }
-    }
+    public static void WriteAll(Harness.Core.Coverage.CoverageReport report, string directory) =>
+        ReportWriters.WriteAll(All, ReportData.FromCoverage(report), new ReportOptions(""), directory);
 }

@@ -26,6 +26,8 @@ namespace Harness.Reporters.Coverage;
 /// </remarks>
 public sealed class LcovWriter : ICoverageWriter
 {
+    public string Name => "lcov";
+
     public string DefaultFileName => "lcov.info";
 
     public void Write(CoverageReport report, Stream output)

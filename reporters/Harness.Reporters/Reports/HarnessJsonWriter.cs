@@ -1,9 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Harness.Core.Coverage;
+using Harness.Core.Model;
 using Harness.Core.Reports;
 using Harness.Core.Reports.Formats;
-using Harness.Core.Results;
 
 namespace Harness.Reporters.Reports;
 
@@ -33,9 +33,15 @@ namespace Harness.Reporters.Reports;
 /// </code>
 /// Files are sorted by path, lines by number, functions by line then name; totals are derived and ignored on read.
 /// </remarks>
-public static class HarnessJsonWriter
+public sealed class HarnessJsonWriter : IReportWriter
 {
     public const string FileName = "harness-report.json";
+
+    string IReportWriter.Name => "json";
+
+    string IReportWriter.FileName => FileName;
+
+    void IReportWriter.Write(ReportData data, ReportOptions options, Stream output) => Write(data, options.Title, output);
 
     public static void Write(ReportData data, string title, Stream output)
     {

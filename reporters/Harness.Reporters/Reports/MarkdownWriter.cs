@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Harness.Core.Coverage;
+using Harness.Core.Model;
 using Harness.Core.Reports;
 
 namespace Harness.Reporters.Reports;
@@ -14,9 +15,15 @@ namespace Harness.Reporters.Reports;
 /// entities so that a file called <c>&lt;script&gt;</c> or <c>a|b</c> neither runs nor breaks the table, and newlines
 /// become spaces. Long tables are cut (<see cref="MaxFiles"/> rows) so the summary stays within GitHub's 1 MiB limit.
 /// </remarks>
-public static class MarkdownWriter
+public sealed class MarkdownWriter : IReportWriter
 {
     public const string FileName = "summary.md";
+
+    string IReportWriter.Name => "markdown";
+
+    string IReportWriter.FileName => FileName;
+
+    void IReportWriter.Write(ReportData data, ReportOptions options, Stream output) => Write(data, options.Title, output);
 
     public const int MaxFiles = 200;
 
@@ -39,7 +46,7 @@ public static class MarkdownWriter
         var failed = data.FailedTests.ToList();
         if (data.Tests.Count > 0)
         {
-            text.Append(Invariant($"| Tests passed | {data.Tests.Count(t => t.Outcome == "passed")} | {data.Tests.Count} | {Percent(data.Tests.Count(t => t.Outcome == "passed"), data.Tests.Count)} |\n"));
+            text.Append(Invariant($"| Tests passed | {data.Tests.Count(t => t.Outcome == TestOutcome.Passed)} | {data.Tests.Count} | {Percent(data.Tests.Count(t => t.Outcome == TestOutcome.Passed), data.Tests.Count)} |\n"));
         }
         text.Append('\n');
 
@@ -50,7 +57,7 @@ public static class MarkdownWriter
             {
                 var where = test.FailureFile is null ? "" : Invariant($" at `{Code(test.FailureFile)}:{test.FailureLine}`");
                 var message = test.FailureMessage is null ? "" : " — " + Escape(Shorten(test.FailureMessage, 200));
-                text.Append(Invariant($"- **{Escape(test.FullyQualifiedName)}** ({test.Outcome}){where}{message}\n"));
+                text.Append(Invariant($"- **{Escape(test.FullyQualifiedName)}** ({test.Outcome.Name()}){where}{message}\n"));
             }
             if (failed.Count > MaxFailedTests)
             {

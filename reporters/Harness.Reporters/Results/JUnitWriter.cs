@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
-using Harness.Core.Results;
-using Harness.Core.Suites.Running;
+using Harness.Core.Model;
+using Harness.Core.Reports;
 
 namespace Harness.Reporters.Results;
 
@@ -13,8 +13,16 @@ namespace Harness.Reporters.Results;
 /// Written from <see cref="ResultEntry"/>, so that results read back from <c>results.json</c> files (merged shards)
 /// give the same XML as the run that wrote them.
 /// </summary>
-public static class JUnitWriter
+public sealed class JUnitWriter : IReportWriter
 {
+    public const string FileName = "junit.xml";
+
+    string IReportWriter.Name => "junit";
+
+    string IReportWriter.FileName => FileName;
+
+    void IReportWriter.Write(ReportData data, ReportOptions options, Stream output) => Write(data.Tests, output, options.FlakyFails);
+
     public static void Write(IReadOnlyList<FinishedTest> results, Stream output, bool flakyFails) =>
         Write([.. results.Select(r => ResultEntry.From(r))], output, flakyFails);
 
@@ -52,11 +60,10 @@ public static class JUnitWriter
         xml.WriteAttributeString("time", Seconds(results.Sum(r => r.Seconds)));
     }
 
-    // The outcome names results.json uses (TestOutcome in lower case).
-    private const string Failed = "failed";
-    private const string Crashed = "crashed";
-    private const string TimedOut = "timedout";
-    private const string Skipped = "skipped";
+    private const TestOutcome Failed = TestOutcome.Failed;
+    private const TestOutcome Crashed = TestOutcome.Crashed;
+    private const TestOutcome TimedOut = TestOutcome.TimedOut;
+    private const TestOutcome Skipped = TestOutcome.Skipped;
 
     private static void WriteCase(XmlWriter xml, ResultEntry result, bool flakyFails)
     {
@@ -90,7 +97,7 @@ public static class JUnitWriter
             case Skipped:
                 xml.WriteElementString("skipped", "");
                 break;
-            case "passed" when result.Flaky && flakyFails:
+            case TestOutcome.Passed when result.Flaky && flakyFails:
                 xml.WriteStartElement("failure");
                 xml.WriteAttributeString("message", $"flaky: passed on attempt {result.Attempts}");
                 xml.WriteEndElement();
@@ -109,12 +116,8 @@ public static class JUnitWriter
 
     private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);
 
-    // As the run wrote them before results were read back from files: "TimedOut", not "timedout".
-    private static string OutcomeName(string outcome) => outcome switch
-    {
-        TimedOut => "TimedOut",
-        _ => outcome.Length > 0 ? char.ToUpperInvariant(outcome[0]) + outcome[1..] : outcome,
-    };
+    // As the run has always written them: "TimedOut", not the file's "timedout".
+    private static string OutcomeName(TestOutcome outcome) => outcome.ToString();
 
     /// <summary>Characters XML 1.0 cannot carry (test output is arbitrary bytes) become U+FFFD.</summary>
     private static string Clean(string text)

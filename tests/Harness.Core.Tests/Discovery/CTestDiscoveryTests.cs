@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 
@@ -72,7 +74,7 @@ public sealed class CTestDiscoveryTests
         var cmakeLists = Path.Combine(Repository.Root, "fixtures", "c-ctest", "CMakeLists.txt");
         var lines = File.ReadAllLines(cmakeLists);
 
-        var tests = binaries.SelectMany(Harness.Core.Suites.Frameworks.TestLister.List).ToList();
+        var tests = binaries.SelectMany(Harness.Core.Frameworks.TestLister.List).ToList();
 
         Assert.Equal(3, tests.Count);
         Assert.All(tests, test =>

@@ -1,3 +1,5 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 

@@ -1,4 +1,6 @@
 using System.Text;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
 

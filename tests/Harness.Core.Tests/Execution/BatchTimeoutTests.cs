@@ -1,7 +1,7 @@
 using Harness.Core.Coverage;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
 using Harness.Core.Tests.Frameworks;
 
 namespace Harness.Core.Tests.Execution;

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Tests.Frameworks;
 
 namespace Harness.Core.Tests.Execution;
@@ -66,7 +66,7 @@ public sealed class Catch2ExecutionTests
     [Fact]
     public void Run_CaseDiesBySignal_CrashedAndTheCasesAfterItRunAgain()
     {
-        var binary = FrameworkBinaries.Of(TestDataProgram.Catch2Crash(), "catch2", "crash", Harness.Core.Suites.TestFramework.Catch2);
+        var binary = FrameworkBinaries.Of(TestDataProgram.Catch2Crash(), "catch2", "crash", Harness.Core.Model.TestFramework.Catch2);
         var tests = TestLister.List(binary);
 
         var results = TestExecutor.Run(tests, ExecutionOptions.Default, CancellationToken.None).ToDictionary(r => r.Test.FrameworkName);

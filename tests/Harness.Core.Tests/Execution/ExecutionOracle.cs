@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Execution;
 
 namespace Harness.Core.Tests.Execution;
 

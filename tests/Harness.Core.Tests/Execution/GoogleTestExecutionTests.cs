@@ -1,5 +1,5 @@
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Tests.Frameworks;
 
 namespace Harness.Core.Tests.Execution;

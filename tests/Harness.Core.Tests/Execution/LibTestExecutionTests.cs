@@ -1,5 +1,6 @@
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
+using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.LibTest;
+using Harness.Core.Model;
 using Harness.Core.Tests.Frameworks;
 
 namespace Harness.Core.Tests.Execution;
@@ -100,7 +101,7 @@ public sealed class LibTestExecutionTests
         Assert.Equal(("msg", "/abs/x.rs", 12), (message, file, line));
     }
 
-    internal static Harness.Core.Suites.TestCase Single(Harness.Core.Suites.TestBinary binary, string frameworkName) =>
+    internal static Harness.Core.Model.TestCase Single(Harness.Core.Model.TestBinary binary, string frameworkName) =>
         TestLister.List(binary).Single(t => t.FrameworkName == frameworkName);
 
     internal static int LineOf(string file, string text) =>

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
 using Harness.Core.Suites.Discovery;
-using Harness.Core.Suites.Execution;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Core.Tests.Execution;
 

@@ -1,5 +1,7 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.Catch2;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Core.Tests.Frameworks;
 

@@ -1,4 +1,5 @@
-using Harness.Core.Suites.Frameworks;
+using Harness.Core.Frameworks.Catch2;
+
 
 namespace Harness.Core.Tests.Frameworks;
 

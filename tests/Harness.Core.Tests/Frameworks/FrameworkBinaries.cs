@@ -1,3 +1,4 @@
+using Harness.Core.Model;
 using Harness.Core.Suites;
 
 namespace Harness.Core.Tests.Frameworks;

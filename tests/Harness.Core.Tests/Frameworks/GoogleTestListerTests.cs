@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.GoogleTest;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Core.Tests.Frameworks;
 

@@ -1,5 +1,6 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Core.Tests.Frameworks;
 

@@ -1,5 +1,10 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.Catch2;
+using Harness.Core.Frameworks.GoogleTest;
+using Harness.Core.Frameworks.LibTest;
+using Harness.Core.Frameworks.Plain;
+using Harness.Core.Model;
 using Harness.Core.Suites;
-using Harness.Core.Suites.Frameworks;
 
 namespace Harness.Core.Tests.Frameworks;
 

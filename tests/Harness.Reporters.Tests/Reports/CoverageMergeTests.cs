@@ -1,14 +1,14 @@
 using CsCheck;
 using Harness.Core.Coverage;
+using Harness.Core.Model;
 using Harness.Core.Reports;
-using Harness.Core.Results;
 using static Harness.Reporters.Tests.Support.Reports;
 
 namespace Harness.Reporters.Tests.Reports;
 
 public sealed class CoverageMergeTests
 {
-    private static Gen<string> Pick(params string[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+    private static Gen<T> Pick<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
 
     // Small pools of paths, lines, names and counts so that generated reports overlap a lot: the interesting cases
     // are the same file, line, arm or function coming from several inputs.
@@ -35,7 +35,7 @@ public sealed class CoverageMergeTests
     private static readonly Gen<CoverageReport> Report = Gen.Select(File.List[0, 3], Gen.Long[0, 1_000],
         (files, seconds) => new CoverageReport(files, DateTimeOffset.FromUnixTimeSeconds(seconds)));
 
-    private static readonly Gen<ResultEntry> Result = Gen.Select(Pick("t.a", "t.b"), Pick("passed", "failed"), Gen.Int[0, 3],
+    private static readonly Gen<ResultEntry> Result = Gen.Select(Pick("t.a", "t.b"), Pick(TestOutcome.Passed, TestOutcome.Failed), Gen.Int[0, 3],
         (name, outcome, seconds) => new ResultEntry(name, name, "suite", "bin", "/bin/t", outcome, false, 1, seconds, DateTimeOffset.UnixEpoch,
             null, null, null, null, null, 0, null, "", ""));
 

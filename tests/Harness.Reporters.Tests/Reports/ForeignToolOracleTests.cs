@@ -1,4 +1,5 @@
 using Harness.Core.Coverage;
+using Harness.Core.Formats;
 using Harness.Core.Reports;
 using Harness.Reporters.Tests.Support;
 using static Harness.Reporters.Tests.Support.Reports;

@@ -1,5 +1,8 @@
 using System.IO.Compression;
 using Harness.Core.Coverage;
+using Harness.Core.Formats;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Reports;
 using Harness.Reporters.Coverage;
 using Harness.Reporters.Reports;
@@ -215,7 +218,7 @@ public sealed class InputReaderTests
         var coverage = CoverageMerge.Merge([new CoverageReport(
             [new FileCoverage("/s/x.rs", "x", [new LineCoverage(1, 1, [new BranchArm(0, 0, null), new BranchArm(0, 1, 3)], ["a::b"])], [new FunctionCoverage("x::f", 1, 4, 1, HasCode: false)])],
             DateTimeOffset.FromUnixTimeSeconds(1_700_000_000))]);
-        var data = new ReportData(coverage, [new Harness.Core.Results.ResultEntry("a.b", "a::b", "s", "bin", "/b", "failed", false, 1, 0.5, DateTimeOffset.UnixEpoch,
+        var data = new ReportData(coverage, [new Harness.Core.Model.ResultEntry("a.b", "a::b", "s", "bin", "/b", Harness.Core.Model.TestOutcome.Failed, false, 1, 0.5, DateTimeOffset.UnixEpoch,
             "/s/x.rs", 3, "boom", "/s/x.rs", 4, 101, null, "out", "err")]);
         var path = temp.File("out.json");
         using (var file = File.Create(path))

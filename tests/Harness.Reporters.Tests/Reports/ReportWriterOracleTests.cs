@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Harness.Core.Coverage;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
 using Harness.Core.Reports;
 using Harness.Reporters.Html;
 using Harness.Reporters.Reports;
@@ -109,7 +111,7 @@ public sealed partial class ReportWriterOracleTests
     public void Write_Markdown_HasTotalsWorstFilesAndFailedTestsEscaped()
     {
         using var temp = new TempDirectory("markdown");
-        var failed = new Harness.Core.Results.ResultEntry("suite.adds_<script>", "adds", "s", "b", "/b", "failed", false, 1, 0.1, DateTimeOffset.UnixEpoch,
+        var failed = new Harness.Core.Model.ResultEntry("suite.adds_<script>", "adds", "s", "b", "/b", Harness.Core.Model.TestOutcome.Failed, false, 1, 0.1, DateTimeOffset.UnixEpoch,
             null, null, "expected 2 | got *3*", "/work/calc/src/lib.rs", 9, 101, null, "", "");
         var data = MixedReport(temp.Path) with { Tests = [failed] };
 

@@ -1,5 +1,5 @@
 using Harness.Core.History.Comparison;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Core.History.Imports;
 
@@ -18,7 +18,7 @@ internal static class ResultsTimings
             throw new HistoryException(e.Message, e);
         }
         return [.. file.Tests
-            .Where(t => t.Outcome == "passed")
+            .Where(t => t.Outcome == TestOutcome.Passed)
             .Select(t => new SampleSet(t.FullyQualifiedName, t.Samples is { Count: > 0 } samples ? samples : [t.Seconds]))];
     }
 }

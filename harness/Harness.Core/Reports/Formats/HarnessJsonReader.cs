@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Harness.Core.Coverage;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Core.Reports.Formats;
 

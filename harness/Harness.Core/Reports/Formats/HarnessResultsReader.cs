@@ -1,5 +1,5 @@
 using Harness.Core.Coverage;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Core.Reports.Formats;
 

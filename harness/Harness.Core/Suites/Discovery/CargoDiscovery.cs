@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Harness.Core.Model;
+using Harness.Core.Processes;
 
 namespace Harness.Core.Suites.Discovery;
 

@@ -1,3 +1,7 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.CTest;
+using Harness.Core.Model;
+
 namespace Harness.Core.Suites.Discovery;
 
 /// <summary>

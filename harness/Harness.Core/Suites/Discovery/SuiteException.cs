@@ -4,7 +4,7 @@ namespace Harness.Core.Suites.Discovery;
 /// A suite could not be discovered: the path is missing or is no suite, or the build tool failed. The
 /// message names the path and the problem; <see cref="ExitCode"/> is set when a tool ran and failed.
 /// </summary>
-public sealed class SuiteException : Exception
+public sealed class SuiteException : HarnessException
 {
     public SuiteException(string message)
         : base(message)

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
+using Harness.Core.Processes;
+using Harness.Core.Suites.Discovery;
+
+namespace Harness.Core.Frameworks.CTest;
+
+/// <summary>
+/// A CMake build directory's tests as CTest lists them (<c>ctest --show-only=json-v1</c>): one
+/// <see cref="TestBinary"/> per CTest test, carrying its command line, WORKING_DIRECTORY, ENVIRONMENT,
+/// TIMEOUT and LABELS. A gtest or Catch2 executable becomes that framework, so the driver expands it into
+/// its own tests; any other command is one <see cref="TestFramework.Plain"/> test, as CTest sees it.
+/// </summary>
+internal static class CTestDiscovery
+{
+    public static IReadOnlyList<TestBinary> Discover(string buildDirectory, IReadOnlyDictionary<string, string?>? environment, Action<string> output)
+    {
+        var json = new StringBuilder();
+        var errors = new List<string>();
+        var exitCode = ToolProcess.Run(
+            "ctest", ["--show-only=json-v1"], buildDirectory, environment,
+            line => json.AppendLine(line),
+            line =>
+            {
+                lock (errors)
+                {
+                    errors.Add(line);
+                }
+                output(line);
+            },
+            buildDirectory);
+        if (exitCode != 0)
+        {
+            throw new SuiteException(
+                $"{buildDirectory}: ctest --show-only=json-v1 failed with exit code {exitCode}{SuiteDiscovery.Tail(errors)}", exitCode);
+        }
+
+        var suite = ProjectName(buildDirectory) ?? Path.GetFileName(buildDirectory);
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToString());
+            return Parse(document.RootElement, SuiteDiscovery.IdPart(suite), buildDirectory, output);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new SuiteException($"{buildDirectory}: ctest printed a test list that is not json-v1 ({e.Message})", e);
+        }
+    }
+
+    private static List<TestBinary> Parse(JsonElement root, string suite, string buildDirectory, Action<string> output)
+    {
+        var binaries = new List<TestBinary>();
+        if (!root.TryGetProperty("tests", out var tests))
+        {
+            return binaries;
+        }
+        var declarations = Declarations(root);
+        foreach (var test in tests.EnumerateArray())
+        {
+            var name = test.GetProperty("name").GetString()!;
+            // A test whose executable target does not exist in this configuration has no command; CTest
+            // itself reports it as "Not Run", so it is left out rather than failing the whole suite.
+            if (!test.TryGetProperty("command", out var command) || command.GetArrayLength() == 0)
+            {
+                output($"ctest: test {name} has no command in {buildDirectory}; skipped");
+                continue;
+            }
+            var words = command.EnumerateArray().Select(word => word.GetString()!).ToList();
+
+            var workingDirectory = buildDirectory;
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            TimeSpan? timeout = null;
+            var labels = new List<string>();
+            if (test.TryGetProperty("properties", out var properties))
+            {
+                foreach (var property in properties.EnumerateArray())
+                {
+                    var value = property.GetProperty("value");
+                    switch (property.GetProperty("name").GetString())
+                    {
+                        case "WORKING_DIRECTORY":
+                            workingDirectory = value.GetString()!;
+                            break;
+                        case "ENVIRONMENT":
+                            foreach (var entry in Strings(value))
+                            {
+                                var equals = entry.IndexOf('=', StringComparison.Ordinal);
+                                if (equals > 0)
+                                {
+                                    variables[entry[..equals]] = entry[(equals + 1)..];
+                                }
+                            }
+                            break;
+                        case "TIMEOUT":
+                            var seconds = value.ValueKind == JsonValueKind.Number
+                                ? value.GetDouble()
+                                : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+                            // CTest reads a zero (or negative) TIMEOUT as "no limit".
+                            timeout = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+                            break;
+                        case "LABELS":
+                            labels.AddRange(Strings(value));
+                            break;
+                    }
+                }
+            }
+
+            var executable = words[0];
+            var framework = Path.IsPathRooted(executable) ? FrameworkDetection.Detect(executable) : TestFramework.Plain;
+            binaries.Add(new TestBinary(
+                executable, suite, SuiteDiscovery.IdPart(name), framework, workingDirectory,
+                variables, words[1..], timeout, labels)
+            {
+                DeclaredAt = test.TryGetProperty("backtrace", out var node) && node.TryGetInt32(out var index)
+                    && index >= 0 && index < declarations.Count ? declarations[index] : null,
+            });
+        }
+        return binaries;
+    }
+
+    /// <summary>
+    /// The source location of each node of json-v1's <c>backtraceGraph</c>: a test's <c>backtrace</c> names the node
+    /// of its <c>add_test</c> call (<c>gtest_discover_tests</c> entries have none).
+    /// </summary>
+    private static List<SourceLocation?> Declarations(JsonElement root)
+    {
+        var locations = new List<SourceLocation?>();
+        if (!root.TryGetProperty("backtraceGraph", out var graph)
+            || !graph.TryGetProperty("files", out var filesElement) || !graph.TryGetProperty("nodes", out var nodes))
+        {
+            return locations;
+        }
+        var files = filesElement.EnumerateArray().Select(f => f.GetString()).ToList();
+        foreach (var node in nodes.EnumerateArray())
+        {
+            string? path = null;
+            var lineNumber = 0;
+            if (node.TryGetProperty("file", out var file) && file.TryGetInt32(out var index) && index >= 0 && index < files.Count)
+            {
+                path = files[index];
+            }
+            if (node.TryGetProperty("line", out var line))
+            {
+                line.TryGetInt32(out lineNumber);
+            }
+            locations.Add(path is { Length: > 0 } && lineNumber > 0 ? new SourceLocation(path, lineNumber) : null);
+        }
+        return locations;
+    }
+
+    // CTest prints a one-item list property as a plain string.
+    private static IEnumerable<string> Strings(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(item => item.GetString()!)
+            : [value.GetString()!];
+
+    /// <summary>CMAKE_PROJECT_NAME from the build directory's CMakeCache.txt, if it is there.</summary>
+    private static string? ProjectName(string buildDirectory)
+    {
+        var cache = Path.Combine(buildDirectory, "CMakeCache.txt");
+        if (!File.Exists(cache))
+        {
+            return null;
+        }
+        const string Key = "CMAKE_PROJECT_NAME:";
+        foreach (var line in File.ReadLines(cache))
+        {
+            if (line.StartsWith(Key, StringComparison.Ordinal) && line.IndexOf('=', StringComparison.Ordinal) is var equals and > 0)
+            {
+                var name = line[(equals + 1)..].Trim();
+                return name.Length > 0 ? name : null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,33 @@
+using Harness.Core.Frameworks;
+using Harness.Core.Model;
+using Harness.Core.Suites.Discovery;
+
+namespace Harness.Core.Suites;
+
+/// <summary>
+/// The tests of a suite as every front end sees them (<c>harness list</c>, <c>harness test</c>, the adapter's
+/// discovery): discovered (cargo builds incrementally), the suite's own settings applied to each binary, listed,
+/// and the suite's own filters taken.
+/// </summary>
+public static class TestCatalog
+{
+    /// <param name="buildOutput">Receives the build and listing tools' lines as they come, one call at a time.</param>
+    /// <exception cref="SuiteException">The suite could not be discovered (missing, or its build failed).</exception>
+    /// <exception cref="TestListingException">A binary could not list its tests.</exception>
+    public static IReadOnlyList<TestCase> List(SuiteSpec suite, Action<string>? buildOutput = null)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment)
+            .Select(suite.Apply)
+            .ToList();
+        var listed = TestLister.ListAll(binaries);
+        return suite.Filters.Count == 0 ? listed : new TestSelection(suite.Filters).Apply(listed);
+    }
+
+    /// <summary>The tests of several suites, in their order.</summary>
+    public static IReadOnlyList<TestCase> List(IEnumerable<SuiteSpec> suites, Action<string>? buildOutput = null)
+    {
+        ArgumentNullException.ThrowIfNull(suites);
+        return [.. suites.SelectMany(suite => List(suite, buildOutput))];
+    }
+}
