@@ -13,8 +13,27 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
     private readonly Dictionary<string, ImagePlan?> _plans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _exclusions = new(StringComparer.Ordinal);
 
-    /// <summary>Images that could not be read, with the reason (reported, never fatal).</summary>
+    private readonly HashSet<string> _named = new(StringComparer.Ordinal);
+
+    /// <summary>Images that give no coverage, each with the reason (reported, never fatal).</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// An image the user named (the program of <c>harness cover</c>, a test binary): when it has no usable line
+    /// information, that is always reported, even for a system path whose libraries are otherwise passed over in
+    /// silence (<c>harness cover -- /usr/bin/true</c> must say why it found nothing).
+    /// </summary>
+    public void Named(string imagePath)
+    {
+        lock (_plans)
+        {
+            _named.Add(imagePath);
+            if (File.ResolveLinkTarget(imagePath, returnFinalTarget: true) is { } target)
+            {
+                _named.Add(target.FullName);
+            }
+        }
+    }
 
     /// <summary>Plans are made once per image and shared by every traced process, from any thread.</summary>
     public ProbeSet? Plan(string imagePath)
@@ -114,9 +133,9 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         {
             // Libraries without debug information (libc, libstdc++) are the common case: say nothing for
             // system files, but tell the user when one of their own images could not be read.
-            if (!imagePath.StartsWith("/usr/", StringComparison.Ordinal) && !imagePath.StartsWith("/lib", StringComparison.Ordinal))
+            if (_named.Contains(imagePath) || !IsSystemPath(imagePath))
             {
-                Warnings.Add(e.Message);
+                Warnings.Add($"{imagePath}: no coverage from it: {e.Problem}");
             }
             return null;
         }
@@ -129,6 +148,14 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         }
         if (!any)
         {
+            // A line table of toolchain files only (a Rust binary built with debuginfo=0 still carries std's) is no
+            // line information for the user's code. Only said for the default selection: with --include, leaving an
+            // image's files out is what the user asked for.
+            if (selection.IsDefault && (_named.Contains(imagePath) || !IsSystemPath(imagePath)))
+            {
+                Warnings.Add($"{imagePath}: no coverage from it: no line information for any of its own source files "
+                    + "(only toolchain or system files, or sources not on disk): built without -g?");
+            }
             return null;
         }
 
@@ -177,6 +204,9 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         }
         return new ImagePlan(imagePath, map, selectedFiles, lines, [.. aliases], new ProbeSet([.. addresses], [.. groupOf], groups.Count));
     }
+
+    private static bool IsSystemPath(string path) =>
+        path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith("/lib", StringComparison.Ordinal);
 
     private bool IsExcluded(string file, int line)
     {
