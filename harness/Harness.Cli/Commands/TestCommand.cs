@@ -44,10 +44,11 @@ internal static class TestCommand
         var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
         var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
+        var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate,
+            repeat, warmup, history, noHistory, profile, profileRate, maxOutput,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -71,6 +72,7 @@ internal static class TestCommand
             result.GetValue(noHistory) ? null : result.GetValue(history))
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
+            MaxOutput = result.GetValue(maxOutput)!,
         }, cancellation)));
         return command;
     }
@@ -82,6 +84,9 @@ internal static class TestCommand
     {
         /// <summary>With --profile: the sampling rate; null without.</summary>
         public int? ProfileRate { get; init; }
+
+        /// <summary>--max-output as given (<c>1M</c>).</summary>
+        public string MaxOutput { get; init; } = "1M";
     }
 
     private static int Run(Settings settings, CancellationToken cancellation)
@@ -90,6 +95,11 @@ internal static class TestCommand
             || settings.ProfileRate is < 1 or > 10_000)
         {
             Console.Error.WriteLine("harness: --jobs must be ≥ 1, --retries ≥ 0, --timeout > 0, --repeat ≥ 1, --warmup ≥ 0, --profile-rate 1–10000");
+            return 2;
+        }
+        if (!OutputSize.TryParse(settings.MaxOutput, out var maxOutput))
+        {
+            Console.Error.WriteLine($"harness: --max-output {settings.MaxOutput}: expected a size in bytes such as 65536, 512K or 1M (0 keeps all output)");
             return 2;
         }
         TestSelection selection;
@@ -119,6 +129,7 @@ internal static class TestCommand
             new ExecutionOptions(settings.Timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null, TimeSpan.FromSeconds(2), settings.RunIgnored, collector)
             {
                 Profile = profiles,
+                MaxOutput = maxOutput,
             });
         var run = settings.History is null ? null : TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -145,8 +156,8 @@ internal static class TestCommand
             {
                 var report = collector.Report();
                 CoverageWriters.WriteAll(report, settings.Output);
-                coverageSummary = string.Create(CultureInfo.InvariantCulture,
-                    $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files");
+                CoverageSummary.PrintWarnings(collector.Planner);
+                coverageSummary = $"harness: {CoverageSummary.Lines(report)}";
             }
             if (profiles is not null)
             {

@@ -23,7 +23,7 @@ public static class TestExecutor
         {
             throw new ArgumentException("all tests of one run must belong to one test binary", nameof(tests));
         }
-        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation) { Coverage = options.Coverage, Profile = options.Profile };
+        var context = new RunContext(binary, options.Timeout ?? binary.Timeout, options.KillGrace, options.RunIgnored, cancellation) { Coverage = options.Coverage, Profile = options.Profile, MaxOutput = options.MaxOutput };
         return binary.Framework switch
         {
             TestFramework.LibTest => tests.Select(t => LibTestRunner.Run(t, context)).ToArray(),
@@ -42,10 +42,12 @@ internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan
 
     public Harness.Core.Profiling.ProfileCollector? Profile { get; init; }
 
+    public int MaxOutput { get; init; } = ExecutionOptions.DefaultMaxOutput;
+
     /// <summary>Runs the binary with <paramref name="arguments"/>; <paramref name="progress"/> tells when a batch starts each test, for per-test timeouts.</summary>
     public ProcessRun Start(IEnumerable<string> arguments, BatchProgress? progress = null) => Coverage is not null || Profile is not null
-        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, Coverage, Profile, Cancellation, progress)
-        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress);
+        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, Coverage, Profile, Cancellation, progress, MaxOutput)
+        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress, MaxOutput);
 }
 
 /// <summary>Results built from a whole process run.</summary>

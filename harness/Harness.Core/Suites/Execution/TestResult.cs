@@ -54,6 +54,12 @@ public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, boo
     /// <summary>When set, every test process runs under the tracer with stack sampling, one test a process, and its samples are filed here.</summary>
     public Harness.Core.Profiling.ProfileCollector? Profile { get; init; }
 
+    /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
+    public int MaxOutput { get; init; } = DefaultMaxOutput;
+
+    /// <summary>1 MiB per stream: a test printing 50 MB must not cost 50 MB of memory and of every results file.</summary>
+    public const int DefaultMaxOutput = 1 << 20;
+
     /// <summary>The default grace between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(2);
 

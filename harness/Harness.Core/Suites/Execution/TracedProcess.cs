@@ -19,7 +19,7 @@ internal static partial class TracedProcess
     private const int OCloExec = 0x80000;
 
     public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CoverageCollector? coverage,
-        ProfileCollector? profile, CancellationToken cancellation, BatchProgress? progress = null)
+        ProfileCollector? profile, CancellationToken cancellation, BatchProgress? progress = null, int maxOutput = ExecutionOptions.DefaultMaxOutput)
     {
         cancellation.ThrowIfCancellationRequested();
         var started = DateTimeOffset.Now;
@@ -37,8 +37,8 @@ internal static partial class TracedProcess
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
         using var outReader = new StreamReader(new FileStream(outRead, FileAccess.Read), Encoding.UTF8);
         using var errReader = new StreamReader(new FileStream(errRead, FileAccess.Read), Encoding.UTF8);
-        var output = new OutputCapture(outReader, (progress as BatchProgress.OutputLines)?.Prefix);
-        var error = new OutputCapture(errReader);
+        var output = new OutputCapture(outReader, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput);
+        var error = new OutputCapture(errReader, limit: maxOutput);
         using var deadline = TestDeadline.For(timeout, progress, output);
         TraceResult result;
         try
