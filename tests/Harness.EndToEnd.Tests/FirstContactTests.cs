@@ -178,6 +178,152 @@ public sealed class FirstContactTests
         Assert.True(new FileInfo(Path.Combine(directory.File("out-small"), "results.json")).Length < 100_000);
     }
 
+    public static TheoryData<string> UnwritableOutputs => new() { "file", "missing-parent", "read-only" };
+
+    /// <summary>An --out that cannot be written is found before anything runs (no build, no test), with one line and exit 2.</summary>
+    [Theory]
+    [MemberData(nameof(UnwritableOutputs))]
+    public void TestAndCover_UnwritableOut_Exit2OneLineNothingRun(string kind)
+    {
+        using var directory = new TempDirectory("bad-out");
+        var marker = directory.File("it-ran");
+        var program = Compile(directory, "marks_test", $"#include <stdio.h>\nint main(void) {{ fclose(fopen(\"{marker}\", \"w\")); return 0; }}\n", "-g");
+        var output = kind switch
+        {
+            "file" => directory.File("a-file"),
+            "missing-parent" => directory.File(Path.Combine("no", "such", "parent", "out")),
+            // Root may write anywhere on a normal file system; /proc refuses everyone.
+            _ => "/proc/self/harness-out",
+        };
+        File.WriteAllText(directory.File("a-file"), "not a directory");
+
+        var test = Harness("test", program, "--no-history", "--out", output);
+        var cover = HarnessCover.Run(output, [], program);
+
+        foreach (var result in new[] { test, cover.Process })
+        {
+            Assert.True(result.ExitCode == 2, result.StandardOutput + result.StandardError);
+            var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"harness: --out {output}: ", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("running", result.StandardOutput, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(marker), "a test or program ran although its results could not be written");
+    }
+
+    /// <summary>A run that fails before its tests (here: the suite is not a test binary) leaves none of an earlier run's results.</summary>
+    [Fact]
+    public void Test_FailedRunIntoOldOut_EarlierResultsRemoved()
+    {
+        using var directory = new TempDirectory("stale-out");
+        var program = Compile(directory, "green_test", "int main(void) { return 0; }\n", "-g");
+        var output = directory.File("out");
+        Assert.Equal(0, Harness("test", program, "--no-history", "--coverage", "--out", output).ExitCode);
+        Assert.True(File.Exists(Path.Combine(output, "junit.xml")));
+        File.WriteAllText(Path.Combine(output, "notes.txt"), "the user's own file");
+        var broken = directory.File("broken_test");
+        File.WriteAllText(broken, "not a program");
+        MakeExecutable(broken);
+
+        var result = Harness("test", broken, "--no-history", "--out", output);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    /// <summary>Two runs into one --out at once: the second refuses with a clear line instead of mixing files with the first.</summary>
+    [Fact]
+    public async Task Test_SecondConcurrentRunIntoSameOut_Refused()
+    {
+        using var directory = new TempDirectory("locked-out");
+        var go = directory.File("go");
+        var program = Compile(directory, "slow_test", $"#include <unistd.h>\nint main(void) {{ for (int i = 0; i < 600 && access(\"{go}\", F_OK) != 0; i++) usleep(50000); return 0; }}\n", "-g");
+        var output = directory.File("out");
+
+        var first = Task.Run(() => Harness("test", program, "--no-history", "--out", output));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(Path.Combine(output, ".harness.lock")) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        var second = Harness("test", program, "--no-history", "--out", output);
+        File.WriteAllText(go, "");
+
+        Assert.True(second.ExitCode == 2, second.StandardOutput + second.StandardError);
+        Assert.Contains("another harness run is writing into it", second.StandardError, StringComparison.Ordinal);
+        var firstResult = await first;
+        Assert.True(firstResult.ExitCode == 0, firstResult.StandardOutput + firstResult.StandardError);
+        Assert.True(File.Exists(Path.Combine(output, "junit.xml")));
+        Assert.False(File.Exists(Path.Combine(output, ".harness.lock")), "the lock outlived the run");
+    }
+
+    [Theory]
+    [InlineData("test", "--bogus")]
+    [InlineData("list", "--bogus")]
+    [InlineData("report", "--bogus")]
+    [InlineData("cover", "--bogus")]
+    public void Commands_UnknownOption_CalledUnknownExit2(string command, string option)
+    {
+        using var directory = new TempDirectory("unknown-option");
+
+        var result = command == "cover"
+            ? Harness("cover", "--out", directory.File("out"), option, "--", "/usr/bin/true")
+            : Harness(command, option, directory.Path);
+
+        Assert.True(result.ExitCode == 2, result.StandardOutput + result.StandardError);
+        Assert.StartsWith($"harness: unknown option {option}\n", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such file", result.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory.File("out")));
+    }
+
+    [Theory]
+    [InlineData("harness: --jobs many: expected a whole number", "test", "--jobs", "many")]
+    [InlineData("harness: --timeout soon: expected a number (e.g. 2.5)", "cover", "--timeout", "soon", "--", "/usr/bin/true")]
+    [InlineData("harness: --kind rocket: expected one of Auto, Cargo, CMake, Binary", "list", "--kind", "rocket")]
+    public void Commands_BadValue_NamesOptionAndFormNoTypeNamesNoHelpExit2(string expected, params string[] arguments)
+    {
+        var result = Harness(arguments);
+
+        Assert.True(result.ExitCode == 2, result.StandardOutput + result.StandardError);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(expected, lines[0]);
+        Assert.Equal($"harness: see 'harness {arguments[0]} --help'", Assert.Single(lines[1..]));
+        Assert.DoesNotContain("System.", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData("test")]
+    [InlineData("cover")]
+    [InlineData("report")]
+    [InlineData("list")]
+    public void Help_EachCommand_HasExamples(string command)
+    {
+        var result = Harness(command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        var examples = result.StandardOutput[result.StandardOutput.IndexOf("Examples:", StringComparison.Ordinal)..];
+        Assert.True(examples.Split('\n').Count(l => l.StartsWith($"  harness {command}", StringComparison.Ordinal)) >= 2, result.StandardOutput);
+    }
+
+    /// <summary>cargo renders one error once per compilation of the crate (lib, lib test) and harness repeated it in its own message: four times.</summary>
+    [Fact]
+    public void Test_CompileError_ShownOnce()
+    {
+        using var crate = new TempDirectory("compile-error-once");
+        File.WriteAllText(crate.File("Cargo.toml"), "[package]\nname = \"broken_once\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n");
+        Directory.CreateDirectory(crate.File("src"));
+        Directory.CreateDirectory(crate.File("tests"));
+        File.WriteAllText(crate.File("src/lib.rs"), "pub fn f() -> u32 { \"not a number\" }\n#[test]\nfn t() {}\n");
+        File.WriteAllText(crate.File("tests/it.rs"), "#[test]\nfn i() { assert_eq!(broken_once::f(), 1); }\n");
+
+        var result = ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, "test", crate.Path, "--no-history", "--out", crate.File("out")],
+            environment: new Dictionary<string, string?> { ["CARGO_TARGET_DIR"] = crate.File("target") }, timeout: TimeSpan.FromMinutes(3));
+
+        Assert.True(result.ExitCode == 2, result.StandardOutput + result.StandardError);
+        Assert.Equal(1, result.StandardError.Split('\n').Count(l => l.Contains("error[E0308]", StringComparison.Ordinal)));
+        Assert.Contains("harness: " + crate.Path, result.StandardError, StringComparison.Ordinal);
+    }
+
     private static void MakeExecutable(string file)
     {
         if (!OperatingSystem.IsWindows())

@@ -62,7 +62,8 @@ internal static class CoverCommand
             Console.Error.WriteLine("harness: --timeout must be a positive number of seconds");
             return 2;
         }
-        if (!OutputDirectory.TryCreate(outputDirectory))
+        using var output = OutputDirectory.TryOpen(outputDirectory, CoverageWriters.FileNames);
+        if (output is null)
         {
             return 2;
         }

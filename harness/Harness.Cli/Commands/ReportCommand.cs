@@ -110,9 +110,14 @@ internal static class ReportCommand
         var merged = ReportData.Merge(read);
         merged = merged with { Coverage = CoverageMerge.Normalize(merged.Coverage, paths) };
 
+        // Inputs are in memory now, so clearing the outputs of an earlier report is safe even where they were inputs.
+        using var output = OutputDirectory.TryOpen(settings.Output, [.. AllFormats.Select(f => f == "html" ? "html" : ReportWriters.FileName(f))]);
+        if (output is null)
+        {
+            return 2;
+        }
         try
         {
-            Directory.CreateDirectory(settings.Output);
             foreach (var format in formats)
             {
                 if (format == "html")

@@ -22,6 +22,13 @@ internal static class SuiteTests
             }
             return true;
         }
+        catch (SuiteException e) when (e.ExitCode is not null)
+        {
+            // A build tool failed: its errors were just streamed above; the message's copy of them would repeat them.
+            var firstLine = e.Message.Split('\n')[0].TrimEnd(':');
+            Console.Error.WriteLine($"harness: {firstLine}{(firstLine.Length < e.Message.Length ? " (errors above)" : "")}");
+            return false;
+        }
         catch (Exception e) when (e is SuiteException or TestListingException)
         {
             Console.Error.WriteLine($"harness: {e.Message}");

@@ -28,7 +28,7 @@ internal static class TestCommand
         var timeout = new Option<double?>("--timeout") { Description = "Seconds per test before SIGTERM (then SIGKILL after a grace period); outcome timed-out." };
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing test; passing on one makes it flaky.", DefaultValueFactory = _ => 0 };
         var flakyFails = new Option<bool>("--flaky-fails") { Description = "Count flaky tests as failed." };
-        var filters = new Option<string[]>("--filter") { Description = "Substring or glob on the test name (repeatable; a leading ! excludes)." };
+        var filters = new Option<string[]>("--filter") { Description = "A substring of the test name, or a glob (* ?) that must match the whole name (dotted or as the framework prints it); repeatable; a leading ! excludes." };
         var exact = new Option<bool>("--exact") { Description = "Plain --filter expressions match whole names." };
         var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
@@ -106,11 +106,16 @@ internal static class TestCommand
         try
         {
             selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition);
-            Directory.CreateDirectory(settings.Output);
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
+        }
+        // Before the build: a build that fails must not leave the previous run's green junit.xml behind.
+        using var outputDirectory = OutputDirectory.TryOpen(settings.Output, ["results.json", "junit.xml", .. CoverageWriters.FileNames, "profile.json", "profile"]);
+        if (outputDirectory is null)
+        {
             return 2;
         }
 
