@@ -302,7 +302,7 @@ public sealed class FirstContactTests
 
         Assert.Equal(0, result.ExitCode);
         var examples = result.StandardOutput[result.StandardOutput.IndexOf("Examples:", StringComparison.Ordinal)..];
-        Assert.True(examples.Split('\n').Count(l => l.StartsWith($"  harness {command}", StringComparison.Ordinal)) >= 2, result.StandardOutput);
+        Assert.True(examples.Split('\n').Count(l => l.TrimStart().StartsWith($"harness {command}", StringComparison.Ordinal)) >= 2, result.StandardOutput);
     }
 
     /// <summary>cargo renders one error once per compilation of the crate (lib, lib test) and harness repeated it in its own message: four times.</summary>

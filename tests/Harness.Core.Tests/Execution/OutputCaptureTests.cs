@@ -55,12 +55,12 @@ public sealed class OutputCaptureTests
     }
 
     [Fact]
-    public void MarkedLines_InTheElidedMiddle_StillCounted()
+    public async Task MarkedLines_InTheElidedMiddle_StillCounted()
     {
         var text = string.Concat(Enumerable.Range(0, 10_000).Select(i => $"[ RUN      ] T.{i}\nsome output of test {i}\n"));
 
         var capture = new OutputCapture(new StringReader(text), "[ RUN      ]", limit: 1000);
-        capture.Completion.Wait();
+        await capture.Completion;
 
         Assert.Equal(10_000, capture.MarkedLines);
         Assert.True(capture.Text.Length < 1100, $"{capture.Text.Length} characters kept");
@@ -70,7 +70,7 @@ public sealed class OutputCaptureTests
     {
         // A reader that hands out small chunks, as a pipe does, so the ring buffer wraps many times.
         var capture = new OutputCapture(new ChunkedReader(text, 4093), limit: limit);
-        capture.Completion.Wait();
+        capture.Completion.GetAwaiter().GetResult();
         return capture.Text;
     }
 
