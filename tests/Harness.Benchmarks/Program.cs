@@ -2,7 +2,7 @@ using Harness.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Harness.Benchmarks -- source-map [BINARY…]
 //        dotnet run -c Release --project tests/Harness.Benchmarks -- cover [--runs N] [--harness PATH]
-//        dotnet run -c Release --project tests/Harness.Benchmarks -- writers [BINARY]
+//        dotnet run -c Release --project tests/Harness.Benchmarks -- writers [BINARY] [--all-files]
 // source-map: time to read a binary's line table and functions (default: the Rust fixture's test binaries).
 // cover: breakpoint coverage overhead against native and compiler-instrumented runs.
 // writers: building and writing the coverage report of the rust-large fixture, each step against a budget (exit 1 over it).
