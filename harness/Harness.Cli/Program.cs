@@ -12,4 +12,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     ProfileCommand.Create(),
     ReportCommand.Create(),
 };
-return root.Parse(args).Invoke();
+HelpExamples.Apply(root);
+var parsed = root.Parse(args);
+return UsageErrors.Report(parsed, Console.Error) ? UsageErrors.ExitCode : parsed.Invoke();

@@ -38,7 +38,7 @@ internal sealed class TestAnchors
 {
     private readonly Dictionary<string, (int Index, string DisplayName)> _first = new(StringComparer.Ordinal);
 
-    public TestAnchors(IReadOnlyList<Harness.Core.Results.ResultEntry> tests)
+    public TestAnchors(IReadOnlyList<Harness.Core.Model.ResultEntry> tests)
     {
         for (var i = 0; i < tests.Count; i++)
         {

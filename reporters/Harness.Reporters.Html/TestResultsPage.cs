@@ -1,6 +1,6 @@
 using System.Globalization;
 using Harness.Core.Reports;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Reporters.Html;
 
@@ -10,7 +10,7 @@ internal static class TestResultsPage
     /// <summary>Output kept per stream and test: the end of it, where a failure's message usually is.</summary>
     private const int MaxOutputChars = 64 * 1024;
 
-    private static readonly string[] Outcomes = ["passed", "failed", "crashed", "timedout", "skipped"];
+    private static readonly TestOutcome[] Outcomes = [TestOutcome.Passed, TestOutcome.Failed, TestOutcome.Crashed, TestOutcome.TimedOut, TestOutcome.Skipped];
 
     public static void Write(ReportData data, string title, TestAnchors anchors, string path)
     {
@@ -23,7 +23,7 @@ internal static class TestResultsPage
             return;
         }
         var failed = data.FailedTests.ToList();
-        page.Raw("<h2>").Text(string.Create(CultureInfo.InvariantCulture, $"{tests.Count} tests: {Count(tests, "passed")} passed, {failed.Count} failed, {Count(tests, "skipped")} skipped")).Raw("</h2>\n");
+        page.Raw("<h2>").Text(string.Create(CultureInfo.InvariantCulture, $"{tests.Count} tests: {Count(tests, TestOutcome.Passed)} passed, {failed.Count} failed, {Count(tests, TestOutcome.Skipped)} skipped")).Raw("</h2>\n");
         page.Raw("<table><tr><th>Suite</th><th>Binary</th><th class=\"num\">Passed</th><th class=\"num\">Failed</th><th class=\"num\">Crashed</th><th class=\"num\">Timed out</th><th class=\"num\">Skipped</th><th class=\"num\">Flaky</th><th class=\"num\">Time</th></tr>\n");
         foreach (var binary in tests.GroupBy(t => (t.Suite, t.BinaryId)))
         {
@@ -95,15 +95,15 @@ internal static class TestResultsPage
 
     private static string Label(ResultEntry test) => test.Outcome switch
     {
-        "timedout" => "timed out",
-        "passed" when test.Flaky => "flaky",
-        _ => test.Outcome,
+        TestOutcome.TimedOut => "timed out",
+        TestOutcome.Passed when test.Flaky => "flaky",
+        _ => test.Outcome.Name(),
     };
 
-    private static string OutcomeClass(string outcome) => Outcomes.Contains(outcome) ? outcome : "other";
+    private static string OutcomeClass(TestOutcome outcome) => Outcomes.Contains(outcome) ? outcome.Name() : "other";
 
     private static string Location(string? file, int? line) =>
         file is null ? "" : line is { } number ? $"{file}:{HtmlPage.Number(number)}" : file;
 
-    private static int Count(IEnumerable<ResultEntry> tests, string outcome) => tests.Count(t => t.Outcome == outcome);
+    private static int Count(IEnumerable<ResultEntry> tests, TestOutcome outcome) => tests.Count(t => t.Outcome == outcome);
 }

@@ -18,6 +18,9 @@ internal static class TestDataProgram
 
     public static string GoogleTestBatch() => Build("gtest_batch.cpp", "-lgtest", "-lgtest_main", "-pthread");
 
+    /// <summary>A libtest binary (<c>rustc --test</c>) of TestData/libtest_failures.rs.</summary>
+    public static string LibTestFailures() => Build("libtest_failures.rs");
+
     private static string Build(string file, params string[] libraries)
     {
         Lazy<string> lazy;
@@ -42,8 +45,10 @@ internal static class TestDataProgram
         using var _ = FileLock.Acquire(output + ".lock", TimeSpan.FromMinutes(5));
         if (!File.Exists(executable))
         {
-            ProcessRunner.Run("g++", ["-std=c++17", "-g", "-O0", source, "-o", executable + ".tmp", .. libraries])
-                .EnsureSuccess($"compiling {file}");
+            var compile = file.EndsWith(".rs", StringComparison.Ordinal)
+                ? ProcessRunner.Run("rustc", ["--test", "-g", "--edition", "2021", source, "-o", executable + ".tmp"])
+                : ProcessRunner.Run("g++", ["-std=c++17", "-g", "-O0", source, "-o", executable + ".tmp", .. libraries]);
+            compile.EnsureSuccess($"compiling {file}");
             File.Move(executable + ".tmp", executable);
         }
         return executable;

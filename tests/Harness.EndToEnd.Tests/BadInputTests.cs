@@ -38,6 +38,11 @@ public sealed class BadInputTests
         Assert.DoesNotContain("Unhandled exception", run.Process.StandardError, StringComparison.Ordinal);
         var summary = run.Summary();
         Assert.Equal((0, 0, 0), (summary.Files, summary.LinesCovered, summary.LinesValid));
+        // No data is "n/a", never "100.0%", and the user is told which binary gave nothing and why.
+        Assert.Null(summary.Percent);
+        Assert.Contains("harness: lines: n/a", run.Process.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"harness: warning: {program}: ", run.Process.StandardError, StringComparison.Ordinal);
+        Assert.Contains("without -g", run.Process.StandardError, StringComparison.Ordinal);
         Assert.Empty(LcovFile.Read(run.LcovPath));
         var cobertura = CoberturaFile.Read(run.CoberturaPath);
         Assert.Equal((0, 0), (cobertura.LinesCovered, cobertura.LinesValid));

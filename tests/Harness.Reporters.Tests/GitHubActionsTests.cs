@@ -1,4 +1,4 @@
-using Harness.Core.Results;
+using Harness.Core.Model;
 using Harness.Reporters.Results;
 
 namespace Harness.Reporters.Tests;
@@ -6,14 +6,14 @@ namespace Harness.Reporters.Tests;
 /// <summary>Workflow-command lines as the GitHub runner parses them (escaping from actions/toolkit's command.ts).</summary>
 public sealed class GitHubActionsTests
 {
-    private static ResultEntry Test(string outcome, string? message, string? failureFile, int? failureLine) =>
+    private static ResultEntry Test(TestOutcome outcome, string? message, string? failureFile, int? failureLine) =>
         new("rust.calc.lib.tests.adds", "tests::adds", "rust", "calc.lib", "/w/target/debug/deps/calc", outcome, false, 1, 0.1, DateTimeOffset.UnixEpoch,
             "/w/repo/calc/src/lib.rs", 20, message, failureFile, failureLine, 101, null, "", "");
 
     [Fact]
     public void Error_FailedTestWithPanicLocation_RelativeFileLineAndEscapedMultiLineMessage()
     {
-        var line = GitHubActions.Error(Test("failed", "assertion `left == right` failed: 100%\n  left: 4\r\n right: 5", "/w/repo/calc/src/lib.rs", 58), "/w/repo");
+        var line = GitHubActions.Error(Test(TestOutcome.Failed, "assertion `left == right` failed: 100%\n  left: 4\r\n right: 5", "/w/repo/calc/src/lib.rs", 58), "/w/repo");
 
         Assert.Equal("::error file=calc/src/lib.rs,line=58,title=rust.calc.lib.tests.adds failed::assertion `left == right` failed: 100%25%0A  left: 4%0D%0A right: 5", line);
     }
@@ -21,7 +21,7 @@ public sealed class GitHubActionsTests
     [Fact]
     public void Error_HostileNameAndPath_CannotEndTheCommandOrAddProperties()
     {
-        var test = Test("crashed", null, null, null) with { FullyQualifiedName = "a::b,line=1\n::warning::x", File = "/elsewhere/x,y:z.c", Line = null };
+        var test = Test(TestOutcome.Crashed, null, null, null) with { FullyQualifiedName = "a::b,line=1\n::warning::x", File = "/elsewhere/x,y:z.c", Line = null };
 
         var line = GitHubActions.Error(test, "/w/repo");
 
@@ -32,8 +32,8 @@ public sealed class GitHubActionsTests
     [Fact]
     public void Error_PassedOrSkipped_Null()
     {
-        Assert.Null(GitHubActions.Error(Test("passed", null, null, null), null));
-        Assert.Null(GitHubActions.Error(Test("skipped", null, null, null), null));
+        Assert.Null(GitHubActions.Error(Test(TestOutcome.Passed, null, null, null), null));
+        Assert.Null(GitHubActions.Error(Test(TestOutcome.Skipped, null, null, null), null));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Harness.Core.Coverage;
+using Harness.Core.Suites.Discovery;
 using Harness.Reporters.Coverage;
 using Harness.Tracing;
 
@@ -50,16 +51,24 @@ internal static class CoverCommand
             Console.Error.WriteLine($"harness: {command[0]}: no such program");
             return 2;
         }
+        // Never through /bin/sh: execve's ENOEXEC would make the launcher's shell run a data or text file as a script.
+        if (ExecutableFile.Problem(program, allowScript: true) is { } problem)
+        {
+            Console.Error.WriteLine($"harness: {program}: cannot run it: {problem}");
+            return 2;
+        }
         if (timeoutSeconds is <= 0)
         {
             Console.Error.WriteLine("harness: --timeout must be a positive number of seconds");
             return 2;
         }
-        if (!OutputDirectory.TryCreate(outputDirectory))
+        using var output = OutputDirectory.TryOpen(outputDirectory, CoverageWriters.FileNames);
+        if (output is null)
         {
             return 2;
         }
         var planner = new CoveragePlanner(new SourceSelection(includes, excludes));
+        planner.Named(program);
         var options = new LaunchOptions(program, command[1..])
         {
             Timeout = timeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
@@ -80,10 +89,7 @@ internal static class CoverCommand
             Console.Error.WriteLine($"harness: {e.Message}");
             return 2;
         }
-        foreach (var warning in planner.Warnings)
-        {
-            Console.Error.WriteLine($"harness: warning: {warning}");
-        }
+        CoverageSummary.PrintWarnings(planner);
         var traced = clock.Elapsed;
         var report = planner.Report(result.Images);
         try
@@ -105,7 +111,7 @@ internal static class CoverCommand
             _ => "ended",
         };
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files; {Path.GetFileName(program)}: {ending}; reports in {outputDirectory}"));
+            $"harness: {CoverageSummary.Lines(report)}; {Path.GetFileName(program)}: {ending}; reports in {outputDirectory}"));
         if (verbose)
         {
             var stats = result.Statistics;

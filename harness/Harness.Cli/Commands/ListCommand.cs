@@ -39,7 +39,7 @@ internal static class ListCommand
         }
         catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         using var output = new StreamWriter(Console.OpenStandardOutput()) { NewLine = "\n" };

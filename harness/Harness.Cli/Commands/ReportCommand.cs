@@ -111,9 +111,14 @@ internal static class ReportCommand
         var merged = ReportData.Merge(read);
         merged = merged with { Coverage = CoverageMerge.Normalize(merged.Coverage, paths) };
 
+        // Inputs are in memory now, so clearing the outputs of an earlier report is safe even where they were inputs.
+        using var output = OutputDirectory.TryOpen(settings.Output, [.. AllFormats.Select(f => f == "html" ? "html" : ReportWriters.FileName(f))]);
+        if (output is null)
+        {
+            return 2;
+        }
         try
         {
-            Directory.CreateDirectory(settings.Output);
             foreach (var format in formats)
             {
                 if (format == "html")
@@ -140,6 +145,12 @@ internal static class ReportCommand
             $"harness: lines: {coverage.LinesCovered}/{coverage.LinesValid} ({Percent(coverage.LinesCovered, coverage.LinesValid)}), branches: {coverage.BranchesCovered}/{coverage.BranchesValid} ({Percent(coverage.BranchesCovered, coverage.BranchesValid)}), functions: {coverage.FunctionsCovered}/{coverage.FunctionsValid} in {coverage.Files.Count} files; tests: {merged.Tests.Count} ({merged.FailedTests.Count()} failed); {read.Count} inputs; reports in {settings.Output}"));
 
         var below = false;
+        if ((lineThreshold is not null || branchThreshold is not null) && coverage.LinesValid == 0 && coverage.BranchesValid == 0)
+        {
+            // No data cannot meet a threshold: a CI job whose coverage silently went missing must not pass the gate.
+            Console.Error.WriteLine("harness: no input has any coverage data (no executable lines): coverage thresholds not met");
+            return 3;
+        }
         if (lineThreshold is { } lines && coverage.LinesValid > 0 && 100.0 * coverage.LinesCovered / coverage.LinesValid < lines)
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"harness: line coverage {Percent(coverage.LinesCovered, coverage.LinesValid)} is below {lines}%"));
@@ -207,6 +218,5 @@ internal static class ReportCommand
         return true;
     }
 
-    private static string Percent(int covered, int valid) =>
-        valid == 0 ? "n/a" : Reporters.Reports.MarkdownWriter.Percent(covered, valid);
+    private static string Percent(int covered, int valid) => CoveragePercent.Format(covered, valid);
 }

@@ -29,7 +29,7 @@ internal static class TestCommand
         var timeout = new Option<double?>("--timeout") { Description = "Seconds per test before SIGTERM (then SIGKILL after a grace period); outcome timed-out." };
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing test; passing on one makes it flaky.", DefaultValueFactory = _ => 0 };
         var flakyFails = new Option<bool>("--flaky-fails") { Description = "Count flaky tests as failed." };
-        var filters = new Option<string[]>("--filter") { Description = "Substring or glob on the test name (repeatable; a leading ! excludes)." };
+        var filters = new Option<string[]>("--filter") { Description = "A substring of the test name, or a glob (* ?) that must match the whole name (dotted or as the framework prints it); repeatable; a leading ! excludes." };
         var exact = new Option<bool>("--exact") { Description = "Plain --filter expressions match whole names." };
         var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
@@ -45,10 +45,11 @@ internal static class TestCommand
         var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
         var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
+        var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate,
+            repeat, warmup, history, noHistory, profile, profileRate, maxOutput,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -72,6 +73,7 @@ internal static class TestCommand
             result.GetValue(noHistory) ? null : TestHistory.PathFor(result.GetValue(history), result.GetValue(suites)))
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
+            MaxOutput = result.GetValue(maxOutput)!,
         }, cancellation)));
         return command;
     }
@@ -83,6 +85,9 @@ internal static class TestCommand
     {
         /// <summary>With --profile: the sampling rate; null without.</summary>
         public int? ProfileRate { get; init; }
+
+        /// <summary>--max-output as given (<c>1M</c>).</summary>
+        public string MaxOutput { get; init; } = "1M";
     }
 
     private static int Run(Settings settings, CancellationToken cancellation)
@@ -106,14 +111,24 @@ internal static class TestCommand
             Console.Error.WriteLine($"harness: {problem}");
             return 2;
         }
+        if (!OutputSize.TryParse(settings.MaxOutput, out var maxOutput))
+        {
+            Console.Error.WriteLine($"harness: --max-output {settings.MaxOutput}: expected a size in bytes such as 65536, 512K or 1M (0 keeps all output)");
+            return 2;
+        }
         try
         {
-            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition) };
-            Directory.CreateDirectory(settings.Output);
+            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition), MaxOutput = maxOutput };
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"harness: {e.Message}");
+            return 2;
+        }
+        // Before the build: a build that fails must not leave the previous run's green junit.xml behind.
+        using var outputDirectory = OutputDirectory.TryOpen(settings.Output, ["results.json", "junit.xml", .. CoverageWriters.FileNames, "profile.json", "profile"]);
+        if (outputDirectory is null)
+        {
             return 2;
         }
 
@@ -130,7 +145,7 @@ internal static class TestCommand
         }
         catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -158,10 +173,10 @@ internal static class TestCommand
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
-        if (summary.CoverageReport is { } report)
+        if (summary is { Coverage: { } collector, CoverageReport: { } report })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"harness: lines: {report.LinesCovered}/{report.LinesValid} ({report.LineRate * 100:F1}%) in {report.Files.Count} files"));
+            CoverageSummary.PrintWarnings(collector.Planner);
+            Console.WriteLine($"harness: {CoverageSummary.Lines(report)}");
         }
         if (history?.Line is { } historyLine)
         {

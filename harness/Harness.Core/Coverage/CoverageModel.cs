@@ -65,9 +65,13 @@ public sealed record CoverageReport(IReadOnlyList<FileCoverage> Files, DateTimeO
 
     public int FunctionsValid => Files.Sum(f => f.Functions.Count);
 
-    /// <summary>Covered lines over executable lines, 0–1 (1 for a report with no executable lines).</summary>
-    public double LineRate => LinesValid == 0 ? 1 : (double)LinesCovered / LinesValid;
+    /// <summary>Whether any executable line is known: a report of nothing (no <c>-g</c>, every file filtered out) is
+    /// "no data" (shown as <see cref="CoveragePercent.NoData"/>), never 100 %.</summary>
+    public bool HasLineData => LinesValid > 0;
 
-    /// <summary>Taken branch arms over known arms, 0–1 (1 when there is no branch data).</summary>
-    public double BranchRate => BranchesValid == 0 ? 1 : (double)BranchesCovered / BranchesValid;
+    /// <summary>Covered lines over executable lines, 0–1; null when there are no executable lines (no data, not 100 %).</summary>
+    public double? LineRate => LinesValid == 0 ? null : (double)LinesCovered / LinesValid;
+
+    /// <summary>Taken branch arms over known arms, 0–1; null when there is no branch data.</summary>
+    public double? BranchRate => BranchesValid == 0 ? null : (double)BranchesCovered / BranchesValid;
 }

@@ -13,8 +13,27 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
     private readonly Dictionary<string, ImagePlan?> _plans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _exclusions = new(StringComparer.Ordinal);
 
-    /// <summary>Images that could not be read, with the reason (reported, never fatal).</summary>
+    private readonly HashSet<string> _named = new(StringComparer.Ordinal);
+
+    /// <summary>Images that give no coverage, each with the reason (reported, never fatal).</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// An image the user named (the program of <c>harness cover</c>, a test binary): when it has no usable line
+    /// information, that is always reported, even for a system path whose libraries are otherwise passed over in
+    /// silence (<c>harness cover -- /usr/bin/true</c> must say why it found nothing).
+    /// </summary>
+    public void Named(string imagePath)
+    {
+        lock (_plans)
+        {
+            _named.Add(imagePath);
+            if (File.ResolveLinkTarget(imagePath, returnFinalTarget: true) is { } target)
+            {
+                _named.Add(target.FullName);
+            }
+        }
+    }
 
     /// <summary>Plans are made once per image and shared by every traced process, from any thread.</summary>
     public ProbeSet? Plan(string imagePath)
@@ -114,9 +133,9 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         {
             // Libraries without debug information (libc, libstdc++) are the common case: say nothing for
             // system files, but tell the user when one of their own images could not be read.
-            if (!imagePath.StartsWith("/usr/", StringComparison.Ordinal) && !imagePath.StartsWith("/lib", StringComparison.Ordinal))
+            if (_named.Contains(imagePath) || !IsSystemPath(imagePath))
             {
-                Warnings.Add(e.Message);
+                Warnings.Add($"{imagePath}: no coverage from it: {e.Problem}");
             }
             return null;
         }
@@ -129,6 +148,14 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         }
         if (!any)
         {
+            // A line table of toolchain files only (a Rust binary built with debuginfo=0 still carries std's) is no
+            // line information for the user's code. Only said for the default selection: with --include, leaving an
+            // image's files out is what the user asked for.
+            if (selection.IsDefault && (_named.Contains(imagePath) || !IsSystemPath(imagePath)))
+            {
+                Warnings.Add($"{imagePath}: no coverage from it: no line information for any of its own source files "
+                    + "(only toolchain or system files, or sources not on disk): built without -g?");
+            }
             return null;
         }
 
@@ -137,9 +164,14 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         var groupOf = new List<int>();
         var aliases = new List<(int Owner, int Alias)>();
         ulong previous = ulong.MaxValue;
+        var generated = GeneratedCode.Ranges(map);
         foreach (var row in map.Rows)
         {
             if (!row.IsStatement || row.IsEndSequence || row.Line == 0 || row.File < 0 || !selectedFiles[row.File])
+            {
+                continue;
+            }
+            if (generated.Count > 0 && generated.Exists(r => r.Contains(row.Address)))
             {
                 continue;
             }
@@ -175,8 +207,11 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         {
             lines[group] = key;
         }
-        return new ImagePlan(imagePath, map, selectedFiles, lines, [.. aliases], new ProbeSet([.. addresses], [.. groupOf], groups.Count));
+        return new ImagePlan(imagePath, map, selectedFiles, lines, [.. aliases], new ProbeSet([.. addresses], [.. groupOf], groups.Count)) { Generated = generated };
     }
+
+    private static bool IsSystemPath(string path) =>
+        path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith("/lib", StringComparison.Ordinal);
 
     private bool IsExcluded(string file, int line)
     {
@@ -188,9 +223,31 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
         return excluded.Contains(line);
     }
 
+    private static bool IsInlined(Function function, ulong address)
+    {
+        foreach (var call in function.Inlines)
+        {
+            if (call.Depth != 1)
+            {
+                continue;
+            }
+            foreach (var range in call.Ranges)
+            {
+                if (range.Contains(address))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>One image's probes and how to read its hits back as lines and functions.</summary>
     private sealed record ImagePlan(string Path, SourceMap Map, bool[] SelectedFiles, (int File, int Line)[] Lines, (int Owner, int Alias)[] Aliases, ProbeSet Probes)
     {
+        /// <summary>Code ranges of compiler-generated functions (<see cref="GeneratedCode"/>): no lines, no function.</summary>
+        public List<AddressRange> Generated { get; init; } = [];
+
         private bool[] HitGroups(bool[]? image)
         {
             var hit = image is { Length: > 0 } ? (bool[])image.Clone() : new bool[Lines.Length];
@@ -231,11 +288,15 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
                     continue;
                 }
                 var group = Probes.Groups[probe];
-                var line = Lines[group].Line;
                 var hit = hits[group];
+                // Only the function's own lines give its extent: code inlined into it from elsewhere (another file, or
+                // a helper far down this one) made spans of thousands of lines, and every line inside a method's span
+                // is written again under that method in Cobertura (18 MB for a 20k-line binary).
+                var extends = Lines[group].File == function.DeclFile && !IsInlined(function, Probes.Addresses[probe]);
+                var line = Lines[group].Line;
                 span[function] = span.TryGetValue(function, out var s)
-                    ? (Math.Min(s.First, line), Math.Max(s.Last, line), s.Hit || hit)
-                    : (line, line, hit);
+                    ? (extends ? Math.Min(s.First, line) : s.First, extends ? Math.Max(s.Last, line) : s.Last, s.Hit || hit)
+                    : (extends ? line : int.MaxValue, extends ? line : int.MinValue, hit);
             }
             foreach (var function in Map.Functions)
             {
@@ -243,8 +304,16 @@ public sealed class CoveragePlanner(SourceSelection selection) : IProbePlanner
                 {
                     continue;
                 }
+                if (function.HasCode && Generated.Exists(r => function.Ranges.Contains(r)))
+                {
+                    continue;
+                }
                 var file = Map.Files[function.DeclFile];
                 var (first, last, hit) = span.TryGetValue(function, out var s) ? s : (function.DeclLine, function.DeclLine, false);
+                if (first > last)
+                {
+                    (first, last) = (function.DeclLine, function.DeclLine);
+                }
                 var start = function.DeclLine > 0 ? Math.Min(function.DeclLine, first) : first;
                 if (start <= 0)
                 {

@@ -24,6 +24,9 @@ public sealed class SourceSelection
         _excludes = (excludes ?? []).Select(Compile).ToArray();
     }
 
+    /// <summary>No <c>--include</c> or <c>--exclude</c>: the default selection, which the user did not narrow.</summary>
+    public bool IsDefault => _includes.Length == 0 && _excludes.Length == 0;
+
     public bool IsSelected(string path)
     {
         if (!_decisions.TryGetValue(path, out var selected))

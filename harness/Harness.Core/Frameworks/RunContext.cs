@@ -21,10 +21,13 @@ internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan
     /// <summary>Receives each traced process's own hits (the run's per-test coverage events).</summary>
     public Action<IReadOnlyList<ImageHits>>? Hits { get; init; }
 
+    /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
+    public int MaxOutput { get; init; } = ExecutionOptions.DefaultMaxOutput;
+
     /// <summary>Runs the binary with <paramref name="arguments"/>; <paramref name="progress"/> tells when a batch starts each test, for per-test timeouts.</summary>
     public ProcessRun Start(IEnumerable<string> arguments, BatchProgress? progress = null) => Coverage is not null || Profile is not null
-        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, new TracedProcess.Observers(Coverage, Profile, Tests, Hits), Cancellation, progress)
-        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress);
+        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, new TracedProcess.Observers(Coverage, Profile, Tests, Hits), Cancellation, progress, MaxOutput)
+        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress, MaxOutput);
 }
 
 /// <summary>Results built from a whole process run.</summary>

@@ -1,5 +1,6 @@
 using Harness.Core.Coverage;
 using Harness.Core.Model;
+using Harness.Core.Processes;
 using Harness.Core.Profiling;
 
 namespace Harness.Core.Frameworks;
@@ -13,6 +14,12 @@ public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, boo
 {
     /// <summary>When set, every test process runs under the tracer with stack sampling, one test a process, and its samples are filed here.</summary>
     public ProfileCollector? Profile { get; init; }
+
+    /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
+    public int MaxOutput { get; init; } = DefaultMaxOutput;
+
+    /// <summary>1 MiB per stream: a test printing 50 MB must not cost 50 MB of memory and of every results file.</summary>
+    public const int DefaultMaxOutput = OutputCapture.DefaultLimit;
 
     /// <summary>The default grace between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan DefaultKillGrace = TimeSpan.FromSeconds(2);
@@ -72,6 +79,7 @@ public sealed class TestExecutor : ITestExecutor
             Coverage = options.Coverage,
             Profile = options.Profile,
             Hits = hits,
+            MaxOutput = options.MaxOutput,
         };
         if (!framework.OneTestAProcess)
         {

@@ -3,21 +3,37 @@ using System.Text;
 namespace Harness.Core.Processes;
 
 /// <summary>
-/// Reads a process's output as it comes (so a batch's progress can be seen while it runs) and keeps the whole text.
-/// Counts the lines that start with a given prefix.
+/// Reads a process's output as it comes (so a batch's progress can be seen while it runs) and keeps its text, capped:
+/// past its limit (characters) only the first and the last half of it are kept, joined by a
+/// <c>… N bytes elided …</c> line, so a test that prints 50 MB costs a few MB of memory and of every results file,
+/// not 50 MB in each. Counts the lines that start with a given prefix (over all of the output, elided or not).
 /// </summary>
 internal sealed class OutputCapture
 {
-    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _head = new();
+    private readonly int _headLimit;
+    private readonly int _tailCapacity;
     private readonly string? _linePrefix;
     private readonly Lock _lock = new();
+
+    /// <summary>The last characters, a ring allocated once the head is full: <see cref="_tailCount"/> of them from <see cref="_tailStart"/>.</summary>
+    private char[] _tail = [];
+    private int _tailStart;
+    private int _tailCount;
+    private long _elidedBytes;
     private int _matched;
     private bool _matching = true;
     private int _markedLines;
 
-    public OutputCapture(TextReader reader, string? linePrefix = null)
+    /// <summary>1 MiB per stream: a test printing 50 MB must not cost 50 MB of memory and of every results file.</summary>
+    public const int DefaultLimit = 1 << 20;
+
+    /// <param name="limit">Characters kept at most (head and tail); 0 or less keeps everything.</param>
+    public OutputCapture(TextReader reader, string? linePrefix = null, int limit = DefaultLimit)
     {
         _linePrefix = linePrefix;
+        _headLimit = limit > 0 ? limit / 2 : int.MaxValue;
+        _tailCapacity = limit > 0 ? limit - _headLimit : 0;
         Completion = Task.Run(() => Pump(reader));
     }
 
@@ -26,13 +42,36 @@ internal sealed class OutputCapture
 
     public int MarkedLines => Volatile.Read(ref _markedLines);
 
+    /// <summary>UTF-8 bytes of output left out of <see cref="Text"/>.</summary>
+    public long ElidedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _elidedBytes;
+            }
+        }
+    }
+
     public string Text
     {
         get
         {
             lock (_lock)
             {
-                return _text.ToString();
+                if (_tailCount == 0 && _elidedBytes == 0)
+                {
+                    return _head.ToString();
+                }
+                var text = new StringBuilder(_head.Length + _tailCount + 48).Append(_head);
+                if (_elidedBytes > 0)
+                {
+                    text.Append(text.Length > 0 && text[^1] != '\n' ? "\n" : "")
+                        .Append(System.Globalization.CultureInfo.InvariantCulture, $"… {_elidedBytes} bytes elided …\n");
+                }
+                var first = Math.Min(_tailCount, _tail.Length - _tailStart);
+                return text.Append(_tail, _tailStart, first).Append(_tail, 0, _tailCount - first).ToString();
             }
         }
     }
@@ -47,7 +86,7 @@ internal sealed class OutputCapture
             {
                 lock (_lock)
                 {
-                    _text.Append(buffer, 0, read);
+                    Append(buffer.AsSpan(0, read));
                     CountMarkedLines(buffer.AsSpan(0, read));
                 }
             }
@@ -58,6 +97,52 @@ internal sealed class OutputCapture
         catch (ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>The head fills first; the rest goes through a ring of the last characters, what falls out of it is counted.</summary>
+    private void Append(ReadOnlySpan<char> chunk)
+    {
+        var toHead = Math.Min(chunk.Length, _headLimit - _head.Length);
+        if (toHead > 0 && toHead < chunk.Length && char.IsHighSurrogate(chunk[toHead - 1]))
+        {
+            toHead--; // never split a surrogate pair: a lone half is not text JSON or XML can carry
+        }
+        if (toHead > 0)
+        {
+            _head.Append(chunk[..toHead]);
+            chunk = chunk[toHead..];
+        }
+        if (chunk.IsEmpty)
+        {
+            return;
+        }
+        if (_tailCapacity == 0)
+        {
+            _elidedBytes += Encoding.UTF8.GetByteCount(chunk);
+            return;
+        }
+        if (chunk.Length > _tailCapacity)
+        {
+            _elidedBytes += Encoding.UTF8.GetByteCount(chunk[..^_tailCapacity]);
+            chunk = chunk[^_tailCapacity..];
+        }
+        if (_tail.Length == 0)
+        {
+            _tail = new char[_tailCapacity];
+        }
+        var overflow = _tailCount + chunk.Length - _tailCapacity;
+        if (overflow > 0)
+        {
+            var first = Math.Min(overflow, _tail.Length - _tailStart);
+            _elidedBytes += Encoding.UTF8.GetByteCount(_tail.AsSpan(_tailStart, first)) + Encoding.UTF8.GetByteCount(_tail.AsSpan(0, overflow - first));
+            _tailStart = (_tailStart + overflow) % _tail.Length;
+            _tailCount -= overflow;
+        }
+        var end = (_tailStart + _tailCount) % _tail.Length;
+        var part = Math.Min(chunk.Length, _tail.Length - end);
+        chunk[..part].CopyTo(_tail.AsSpan(end));
+        chunk[part..].CopyTo(_tail);
+        _tailCount += chunk.Length;
     }
 
     /// <summary>Advances the line-start match over new text, so a chunk boundary inside a marker is no problem.</summary>

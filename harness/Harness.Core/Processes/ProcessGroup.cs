@@ -89,7 +89,7 @@ internal static class ProcessGroup
     /// <param name="timeout">Per test: a batch's clock restarts at each test it starts, as <paramref name="progress"/> tells.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the process group was killed first.</exception>
     public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CancellationToken cancellation,
-        BatchProgress? progress = null)
+        BatchProgress? progress = null, int maxOutput = OutputCapture.DefaultLimit)
     {
         cancellation.ThrowIfCancellationRequested();
         var start = TestProcessStart.For(binary, arguments, File.Exists(SetSid) ? SetSid : "setsid");
@@ -116,8 +116,8 @@ internal static class ProcessGroup
         {
             var group = process.Id;
             process.StandardInput.Close();
-            var output = new OutputCapture(process.StandardOutput, (progress as BatchProgress.OutputLines)?.Prefix);
-            var error = new OutputCapture(process.StandardError);
+            var output = new OutputCapture(process.StandardOutput, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput);
+            var error = new OutputCapture(process.StandardError, limit: maxOutput);
             var exited = process.WaitForExitAsync(CancellationToken.None);
             var timedOut = false;
             using var deadline = TestDeadline.For(timeout, progress, output);

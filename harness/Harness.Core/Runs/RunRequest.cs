@@ -56,6 +56,9 @@ public sealed record RunRequest
     /// <summary>Sample every test process's stacks at this rate (one test a process); null: no profiles.</summary>
     public int? ProfileRate { get; init; }
 
+    /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
+    public int MaxOutput { get; init; } = ExecutionOptions.DefaultMaxOutput;
+
     /// <summary>A test still running after this long is reported slow (once).</summary>
     public TimeSpan SlowAfter { get; init; } = TimeSpan.FromSeconds(60);
 

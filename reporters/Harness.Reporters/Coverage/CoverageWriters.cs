@@ -12,6 +12,9 @@ public static class CoverageWriters
     /// <summary>Every supported format name, lower case.</summary>
     public static IReadOnlyList<string> Formats { get; } = [.. All.Select(w => w.Name)];
 
+    /// <summary>The file names <see cref="WriteAll"/> writes.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = [.. Formats.Select(f => Create(f).DefaultFileName)];
+
     /// <summary>The writer for <paramref name="format"/> (case-insensitive), or false when no writer has that name.</summary>
     public static bool TryCreate(string format, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ICoverageWriter? writer)
     {

@@ -92,11 +92,10 @@ public sealed class MarkdownWriter : IReportWriter
     private static void Row(StringBuilder text, string name, int covered, int valid) =>
         text.Append(Invariant($"| {name} | {covered} | {valid} | {Percent(covered, valid)} |\n"));
 
-    private static string Fraction(int covered, int valid) => valid == 0 ? "–" : Invariant($"{covered}/{valid} ({Percent(covered, valid)})");
+    private static string Fraction(int covered, int valid) => valid == 0 ? CoveragePercent.NoData : Invariant($"{covered}/{valid} ({Percent(covered, valid)})");
 
-    /// <summary>One decimal, truncated rather than rounded, so that 99.96 % is not shown as a full 100.0 %.</summary>
-    public static string Percent(int covered, int valid) =>
-        valid == 0 ? "–" : (Math.Floor(1000.0 * covered / valid) / 10).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>The one rounding rule (<see cref="CoveragePercent"/>): floored to one decimal, "n/a" for nothing.</summary>
+    public static string Percent(int covered, int valid) => CoveragePercent.Format(covered, valid);
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Harness.Core.Results;
+using Harness.Core.Model;
 
 namespace Harness.Reporters.Results;
 
@@ -25,7 +25,7 @@ public static class GitHubActions
     public static string? Error(ResultEntry test, string? workspace)
     {
         ArgumentNullException.ThrowIfNull(test);
-        if (test.Outcome is not ("failed" or "crashed" or "timedout"))
+        if (!test.Outcome.IsFailure())
         {
             return null;
         }
@@ -41,7 +41,7 @@ public static class GitHubActions
             }
             line.Append(',');
         }
-        var outcome = test.Outcome == "timedout" ? "timed out" : test.Outcome;
+        var outcome = test.Outcome == TestOutcome.TimedOut ? "timed out" : test.Outcome.Name();
         line.Append("title=").Append(Property($"{test.FullyQualifiedName} {outcome}"));
         line.Append("::").Append(Data(test.FailureMessage is { Length: > 0 } message ? message : $"{test.DisplayName} {outcome}"));
         return line.ToString();

@@ -26,7 +26,8 @@ public sealed class SuiteDiscoveryTests
         using var directory = new TempDirectory("discover-dots");
         var nested = Directory.CreateDirectory(Path.Combine(directory.Path, "v1.2")).FullName;
         var program = Path.Combine(nested, "run.tests.sh");
-        File.WriteAllText(program, "#!/bin/sh\nexit 0\n");
+        // An ELF executable under a script-like name: test binaries must be ELF executables, scripts run only as CTest commands.
+        File.Copy("/usr/bin/true", program);
         ProcessRunner.Run("chmod", ["u+x", program]).EnsureSuccess("chmod");
 
         var binary = Assert.Single(SuiteDiscovery.Discover(program));

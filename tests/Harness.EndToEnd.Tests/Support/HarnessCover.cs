@@ -6,7 +6,8 @@ using Harness.Testing;
 namespace Harness.EndToEnd.Tests.Support;
 
 /// <summary>The one-line summary <c>harness cover</c> prints on stderr.</summary>
-internal sealed record CoverSummary(int LinesCovered, int LinesValid, double Percent, int Files, string Program, string Ending);
+/// <param name="Percent">Null when the line said "n/a" (no executable line at all).</param>
+internal sealed record CoverSummary(int LinesCovered, int LinesValid, double? Percent, int Files, string Program, string Ending);
 
 /// <summary>One run of the real <c>harness cover</c> command: its exit code, output, timing and reports.</summary>
 internal sealed partial record CoverRun(ProcessResult Process, TimeSpan Elapsed, string OutputDirectory)
@@ -23,6 +24,10 @@ internal sealed partial record CoverRun(ProcessResult Process, TimeSpan Elapsed,
         var matches = SummaryLine().Matches(Process.StandardError);
         Assert.True(matches.Count == 1, $"expected one summary line on stderr, found {matches.Count}:\n{Process.StandardError}");
         var m = matches[0];
+        if (!m.Groups[1].Success)
+        {
+            return new CoverSummary(0, 0, null, 0, m.Groups[5].Value, m.Groups[6].Value);
+        }
         return new CoverSummary(
             int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
             int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
@@ -34,7 +39,7 @@ internal sealed partial record CoverRun(ProcessResult Process, TimeSpan Elapsed,
 
     public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:F1} s\nstdout:\n{Process.StandardOutput}\nstderr:\n{Process.StandardError}";
 
-    [GeneratedRegex(@"^harness: lines: (\d+)/(\d+) \((\d+(?:\.\d+)?)%\) in (\d+) files; (.+?): (.+); reports in .+$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^harness: lines: (?:(\d+)/(\d+) \((\d+(?:\.\d+)?)%\) in (\d+) files|n/a \([^)]*\)); (.+?): (.+); reports in .+$", RegexOptions.Multiline)]
     private static partial Regex SummaryLine();
 }
 

@@ -1,6 +1,6 @@
 using Harness.Core.Coverage;
 using Harness.Core.Reports;
-using Harness.Core.Results;
+using Harness.Core.Model;
 using Harness.Reporters.Html;
 
 namespace Harness.Reporters.Tests.Reports;
@@ -8,9 +8,9 @@ namespace Harness.Reporters.Tests.Reports;
 /// <summary>The HTML report's own pages: test results, per-line covering tests, branch columns only with branch data, no upsell.</summary>
 public sealed class HtmlReportTests
 {
-    private static ResultEntry Result(string name, string outcome, string? message = null, string output = "") =>
+    private static ResultEntry Result(string name, TestOutcome outcome, string? message = null, string output = "") =>
         new(name, name.Replace("suite.bin.", "", StringComparison.Ordinal).Replace('.', ':'), "suite", "bin", "/build/bin", outcome, false, 1, 0.25, DateTimeOffset.UnixEpoch,
-            "/src/lib.rs", 3, message, message is null ? null : "/src/lib.rs", message is null ? null : 9, outcome == "passed" ? 0 : 101, null, output, "");
+            "/src/lib.rs", 3, message, message is null ? null : "/src/lib.rs", message is null ? null : 9, outcome == TestOutcome.Passed ? 0 : 101, null, output, "");
 
     [Fact]
     public void Write_FailingTestAndPerTestCoverage_TestsPageShowsFailureAndLinesNameTheirTests()
@@ -20,7 +20,7 @@ public sealed class HtmlReportTests
         File.WriteAllLines(source, ["fn a() {", "    b();", "}"]);
         var data = new ReportData(
             new CoverageReport([new FileCoverage(source, "", [new LineCoverage(1, 2, Tests: ["suite.bin.adds", "suite.bin.<b>fails</b>"]), new LineCoverage(2, 1, Tests: ["suite.bin.adds"]), new LineCoverage(3, 0)], [])], DateTimeOffset.UnixEpoch),
-            [Result("suite.bin.adds", "passed"), Result("suite.bin.<b>fails</b>", "failed", "expected <2>, got 3", "printed & flushed\n"), Result("suite.bin.later", "skipped")]);
+            [Result("suite.bin.adds", TestOutcome.Passed), Result("suite.bin.<b>fails</b>", TestOutcome.Failed, "expected <2>, got 3", "printed & flushed\n"), Result("suite.bin.later", TestOutcome.Skipped)]);
         var output = temp.File("html");
 
         HtmlReportWriter.Write(data, "Run", output);

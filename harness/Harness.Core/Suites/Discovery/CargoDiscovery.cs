@@ -23,9 +23,11 @@ internal static class CargoDiscovery
 
         var artifacts = new List<Artifact>();
         var errors = new List<string>();
+        // One error in a library is rendered by each compilation of it (lib, lib test, …): shown once.
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         var exitCode = ToolProcess.Run(
             "cargo", arguments, directory, environment,
-            line => ReadMessage(line, artifacts, errors, output),
+            line => ReadMessage(line, artifacts, errors, shown, output),
             line =>
             {
                 lock (errors)
@@ -52,7 +54,7 @@ internal static class CargoDiscovery
     }
 
     /// <summary>Takes one line of cargo's JSON messages: artifacts are kept, compiler diagnostics shown as cargo would.</summary>
-    private static void ReadMessage(string line, List<Artifact> artifacts, List<string> errors, Action<string> output)
+    private static void ReadMessage(string line, List<Artifact> artifacts, List<string> errors, HashSet<string> shown, Action<string> output)
     {
         if (!line.StartsWith('{'))
         {
@@ -76,6 +78,13 @@ internal static class CargoDiscovery
                     break;
                 case "compiler-message" when root.GetProperty("message").TryGetProperty("rendered", out var rendered) && rendered.GetString() is { } text:
                     var trimmed = text.TrimEnd();
+                    lock (shown)
+                    {
+                        if (!shown.Add(trimmed))
+                        {
+                            break;
+                        }
+                    }
                     if (root.GetProperty("message").GetProperty("level").GetString() == "error")
                     {
                         lock (errors)

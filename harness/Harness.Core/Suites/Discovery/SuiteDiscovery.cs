@@ -94,6 +94,10 @@ public static class SuiteDiscovery
 
     private static TestBinary Single(string path)
     {
+        if (ExecutableFile.Problem(path) is { } problem)
+        {
+            throw new SuiteException($"{path}: not a test binary: {problem}");
+        }
         var directory = Path.GetDirectoryName(path)!;
         return new TestBinary(
             path, IdPart(Path.GetFileName(directory)), IdPart(Path.GetFileName(path)), FrameworkDetection.Detect(path),
