@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Harness.Tracing.Native;
 using static Harness.Tracing.PtraceCalls;
 
@@ -26,12 +27,28 @@ internal sealed class ProbeTraps(IProbePlanner planner)
         if (!_images.TryGetValue(path, out var probes))
         {
             var plan = planner.Plan(path);
-            probes = plan is null ? null : new ImageProbes(path, plan);
+            probes = plan is null ? null : new ImageProbes(path, plan, planner.KnownBefore(path));
             _images[path] = probes;
         }
         var before = task.Space.InsertedCount;
         task.Space.AddImage(path, bias, probes, task.Tid);
         Inserted += Math.Max(0, task.Space.InsertedCount - before);
+    }
+
+    /// <summary>
+    /// A signal for the program (not one of our traps): where the thread stands is evidence of what it ran. A fault
+    /// (SIGSEGV, SIGBUS, SIGFPE, SIGILL) means the instruction at rip started; any other signal, that the one before it ended.
+    /// </summary>
+    public void OnSignal(TracedTask task, int signal)
+    {
+        Marshal.SetLastPInvokeError(0);
+        var rip = PeekUser(task.Tid, Ptrace.RipOffset);
+        if (rip == -1 && Marshal.GetLastPInvokeError() != 0)
+        {
+            return;
+        }
+        var started = signal is Signals.SigSegv or Signals.SigBus or Signals.SigFpe or Signals.SigIll;
+        task.Space.Reached((ulong)rip, started, task.Tid);
     }
 
     /// <summary>

@@ -270,6 +270,7 @@ internal sealed class TraceSession : IDisposable
                 {
                     return;
                 }
+                _probes.OnSignal(task, signal);
                 Resume(tid, signal);
                 return;
             case Ptrace.EventStop:

@@ -13,6 +13,7 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
     private static IReadOnlyList<string>? _currentTests;
 
     private readonly Dictionary<string, bool[]> _hits = new(StringComparer.Ordinal);
+    /// <summary>Tests by image and fact (a line, in either probe mode).</summary>
     private readonly Dictionary<(string Path, int Group), SortedSet<string>> _testsByGroup = [];
 
     public CoveragePlanner Planner { get; } = planner;
@@ -29,6 +30,11 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
     public void Add(IReadOnlyList<ImageProbes> images)
     {
         var tests = PerTest ? _currentTests : null;
+        if (!PerTest)
+        {
+            // Lines this process proved need no probes in the processes after it (per-test coverage needs every test's own).
+            Planner.Remember(images);
+        }
         lock (_hits)
         {
             foreach (var image in images)
