@@ -25,6 +25,7 @@ internal sealed class BlockPlanBuilder
     private readonly List<int[]> _groupFacts = [];
     private readonly Dictionary<Function, List<int>> _functionLines = new(ReferenceEqualityComparer.Instance);
     private readonly List<(ulong Start, ulong End, DecodedFunction Function, int Block)> _blocks = [];
+    private readonly HashSet<(int File, int Line)> _statementLines = [];
 
     private BlockPlanBuilder(string path, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded)
     {
@@ -71,6 +72,13 @@ internal sealed class BlockPlanBuilder
     private ImagePlan? Plan(MachineCode code)
     {
         var rows = _map.Rows;
+        foreach (var row in rows)
+        {
+            if (row.IsStatement && !row.IsEndSequence)
+            {
+                _statementLines.Add((row.File, row.Line));
+            }
+        }
         var handled = new bool[rows.Length];
         var decodedStarts = new HashSet<ulong>();
         int decoded = 0, fallback = 0;
@@ -158,14 +166,14 @@ internal sealed class BlockPlanBuilder
         {
             decodedFunction.EnteredFact = Remap(decodedFunction.EnteredFact);
         }
-        var groups = Enumerable.Range(0, _addresses.Count).ToArray();
+        var (groups, groupFacts) = LinePlanBuilder.Group([.. facts]);
         _blocks.Sort((a, b) => a.Start.CompareTo(b.Start));
         var blocks = _blocks.ToArray();
-        var probes = new ProbeSet([.. _addresses], groups, groups.Length, facts, lineCount + _entered.Count)
+        var probes = new ProbeSet([.. _addresses], groups, groupFacts.Length, groupFacts, lineCount + _entered.Count)
         {
             FactsReachedAt = (address, started) => Reached(blocks, address, started),
         };
-        return new ImagePlan(_path, _map, _selectedFiles, lines, [], [.. _entered], _functionLines, probes)
+        return new ImagePlan(_path, _map, _selectedFiles, lines, [.. _entered], _functionLines, probes)
         {
             DecodedFunctions = decoded,
             LineProbedFunctions = fallback,
@@ -221,7 +229,10 @@ internal sealed class BlockPlanBuilder
                 result.Clear();
                 continue;
             }
-            if (IsWanted(rows[i]))
+            // A line with statement rows is proven only by code under them: an instruction the compiler hoisted out of a
+            // line (a non-statement row, as at -O2) does not make the statement run. Lines with no statement row at all
+            // (-Og, #pragma GCC optimize) are attributed through whatever rows they have.
+            if (IsWanted(rows[i]) && (rows[i].IsStatement || !_statementLines.Contains((rows[i].File, rows[i].Line))))
             {
                 var fact = LineFact(rows[i].File, rows[i].Line);
                 if (!result.Contains(fact))
@@ -233,41 +244,15 @@ internal sealed class BlockPlanBuilder
         return [.. result];
     }
 
-    /// <summary>Statement rows no decoded function covers: one group per line, as in line mode.</summary>
+    /// <summary>Statement rows no decoded function covers: probed as in line mode.</summary>
     private void AddLineProbes(ReadOnlySpan<LineRow> rows, bool[] handled)
     {
-        ulong previous = ulong.MaxValue;
-        var previousGroup = -1;
+        var wanted = new bool[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            var row = rows[i];
-            if (handled[i] || !row.IsStatement || !IsWanted(row))
-            {
-                continue;
-            }
-            var fact = LineFact(row.File, row.Line);
-            if (row.Address == previous)
-            {
-                // A second line at the same address: proven by the same breakpoint.
-                if (!_groupFacts[previousGroup].Contains(fact))
-                {
-                    _groupFacts[previousGroup] = [.. _groupFacts[previousGroup], fact];
-                }
-                continue;
-            }
-            previous = row.Address;
-            previousGroup = _addresses.Count;
-            _addresses.Add(row.Address);
-            _groupFacts.Add([fact]);
-            if (_map.FunctionAt(row.Address) is { } function)
-            {
-                if (!_functionLines.TryGetValue(function, out var list))
-                {
-                    _functionLines[function] = list = [];
-                }
-                list.Add(fact);
-            }
+            wanted[i] = !handled[i] && rows[i].IsStatement && IsWanted(rows[i]);
         }
+        LinePlanBuilder.AddStatementProbes(_map, wanted, LineFact, _addresses, _groupFacts, _functionLines);
     }
 
     private static int[] Reached((ulong Start, ulong End, DecodedFunction Function, int Block)[] blocks, ulong address, bool started)

@@ -6,13 +6,12 @@ namespace Harness.Core.Coverage;
 /// <summary>
 /// One image's probes and how to read its known facts back as lines and functions. Facts
 /// [0, <see cref="Lines"/>.Length) are source lines; the facts after them, when there are any, are "function entered"
-/// facts, one per entry of <see cref="Entered"/>. In line mode a fact is a probe group (one per line).
+/// facts, one per entry of <see cref="Entered"/>. 
 /// </summary>
 /// <param name="Path">The image.</param>
 /// <param name="Map">Its source map.</param>
 /// <param name="SelectedFiles">Per file of the map: selected for coverage.</param>
 /// <param name="Lines">The line of each line fact.</param>
-/// <param name="Aliases">Line mode: a line with no address of its own, counted run when its owner's fact is known.</param>
 /// <param name="Entered">Block mode: the function of each "entered" fact (fact index Lines.Length + i).</param>
 /// <param name="FunctionLines">The line facts of each function's code, for its span and, without an entered fact, its hit.</param>
 /// <param name="Probes">What the tracer inserts.</param>
@@ -21,7 +20,6 @@ internal sealed record ImagePlan(
     SourceMap Map,
     bool[] SelectedFiles,
     (int File, int Line)[] Lines,
-    (int Owner, int Alias)[] Aliases,
     Function[] Entered,
     Dictionary<Function, List<int>> FunctionLines,
     ProbeSet Probes)
@@ -38,27 +36,15 @@ internal sealed record ImagePlan(
         {
             Array.Copy(image, hit, Math.Min(image.Length, hit.Length));
         }
-        foreach (var (owner, alias) in Aliases)
-        {
-            hit[alias] |= hit[owner];
-        }
         return hit;
     }
 
-    /// <summary>The source lines a fact stands for (a line and the lines aliased to it; nothing for an entered fact).</summary>
+    /// <summary>The source line a fact stands for (nothing for an entered fact).</summary>
     public IEnumerable<(string File, int Line)> LinesOf(int fact)
     {
-        if (fact >= Lines.Length)
+        if (fact < Lines.Length)
         {
-            yield break;
-        }
-        yield return (Map.Files[Lines[fact].File], Lines[fact].Line);
-        foreach (var (owner, alias) in Aliases)
-        {
-            if (owner == fact)
-            {
-                yield return (Map.Files[Lines[alias].File], Lines[alias].Line);
-            }
+            yield return (Map.Files[Lines[fact].File], Lines[fact].Line);
         }
     }
 
