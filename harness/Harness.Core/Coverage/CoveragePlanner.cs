@@ -8,8 +8,21 @@ namespace Harness.Core.Coverage;
 /// <see cref="BlockPlanBuilder"/>) or by lines (<see cref="ProbeMode.Lines"/>, <see cref="LinePlanBuilder"/>) — then turns
 /// the facts known into a report. Images without debug information, or with no selected source, get no probes.
 /// </summary>
-public sealed class CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Blocks) : IProbePlanner
+public sealed class CoveragePlanner : IProbePlanner
 {
+    private readonly SourceSelection _selection;
+
+    public CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Blocks)
+    {
+        _selection = selection;
+        Mode = mode;
+        if (mode == ProbeMode.Blocks)
+        {
+            // Overlaps the decoder's one-time compilation with the launch and the line-table load.
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Harness.Symbols.ControlFlow.FunctionGraph.WarmUp(), null);
+        }
+    }
+
     private readonly Dictionary<string, ImagePlan?> _plans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _exclusions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool[]> _known = new(StringComparer.Ordinal);
@@ -17,7 +30,7 @@ public sealed class CoveragePlanner(SourceSelection selection, ProbeMode mode = 
     /// <summary>Images that could not be read, with the reason (reported, never fatal).</summary>
     public List<string> Warnings { get; } = [];
 
-    public ProbeMode Mode { get; } = mode;
+    public ProbeMode Mode { get; }
 
     /// <summary>Plans are made once per image and shared by every traced process, from any thread.</summary>
     public ProbeSet? Plan(string imagePath)
@@ -134,7 +147,7 @@ public sealed class CoveragePlanner(SourceSelection selection, ProbeMode mode = 
         SourceMap map;
         try
         {
-            map = SourceMap.Load(imagePath, selection.IsSelected);
+            map = SourceMap.Load(imagePath, _selection.IsSelected);
         }
         catch (SymbolReadException e)
         {
@@ -150,7 +163,7 @@ public sealed class CoveragePlanner(SourceSelection selection, ProbeMode mode = 
         var any = false;
         for (var i = 0; i < map.Files.Count; i++)
         {
-            selectedFiles[i] = selection.IsSelected(map.Files[i]);
+            selectedFiles[i] = _selection.IsSelected(map.Files[i]);
             any |= selectedFiles[i];
         }
         if (!any)

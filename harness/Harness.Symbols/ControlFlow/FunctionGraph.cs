@@ -115,42 +115,54 @@ public sealed class FunctionGraph
             problem = "no code";
             return null;
         }
-        instructions.Sort((a, b) => a.IP.CompareTo(b.IP));
-        var starts = new Dictionary<ulong, int>(instructions.Count);
-        for (var i = 0; i < instructions.Count; i++)
+        if (code.Count > 1)
         {
-            starts[instructions[i].IP] = i;
+            instructions.Sort((a, b) => a.IP.CompareTo(b.IP));
         }
-
-        var leaders = new SortedSet<ulong>(rangeStarts);
+        var ips = new ulong[instructions.Count];
+        for (var i = 0; i < ips.Length; i++)
+        {
+            ips[i] = instructions[i].IP;
+        }
+        var leader = new bool[ips.Length];
+        bool MarkLeader(ulong address)
+        {
+            var index = Array.BinarySearch(ips, address);
+            if (index < 0)
+            {
+                return false;
+            }
+            leader[index] = true;
+            return true;
+        }
+        foreach (var (start, _) in code)
+        {
+            MarkLeader(start);
+        }
         foreach (var address in extraLeaders)
         {
-            if (starts.ContainsKey(address))
-            {
-                leaders.Add(address);
-            }
-            else if (InRanges(code, address))
+            if (!MarkLeader(address) && InRanges(code, address))
             {
                 problem = $"line-table row at 0x{address:x} is not an instruction start";
                 return null;
             }
         }
-        foreach (var instruction in instructions)
+        for (var i = 0; i < instructions.Count; i++)
         {
+            var instruction = instructions[i];
             var flow = instruction.FlowControl;
             if (flow == FlowControl.Next && !IsStop(instruction))
             {
                 continue;
             }
-            leaders.Add(instruction.NextIP);
+            if (i + 1 < leader.Length)
+            {
+                leader[i + 1] = true;
+            }
             if (flow is FlowControl.ConditionalBranch or FlowControl.UnconditionalBranch && IsNearBranch(instruction))
             {
                 var target = instruction.NearBranchTarget;
-                if (starts.ContainsKey(target))
-                {
-                    leaders.Add(target);
-                }
-                else if (InRanges(code, target))
+                if (!MarkLeader(target) && InRanges(code, target))
                 {
                     problem = $"branch at 0x{instruction.IP:x} into the middle of an instruction (0x{target:x})";
                     return null;
@@ -163,19 +175,24 @@ public sealed class FunctionGraph
             }
         }
 
-        // Blocks: runs of instructions from one leader to the next.
+        // Blocks: runs of instructions from one leader to the next (or to a gap between ranges).
         var blockStarts = new List<int>();
         for (var i = 0; i < instructions.Count; i++)
         {
-            if (leaders.Contains(instructions[i].IP) || (i > 0 && instructions[i - 1].NextIP != instructions[i].IP))
+            if (i == 0 || leader[i] || instructions[i - 1].NextIP != instructions[i].IP)
             {
                 blockStarts.Add(i);
             }
         }
-        var blockOf = new Dictionary<ulong, int>(blockStarts.Count);
-        for (var b = 0; b < blockStarts.Count; b++)
+        var startAddresses = new ulong[blockStarts.Count];
+        for (var b = 0; b < startAddresses.Length; b++)
         {
-            blockOf[instructions[blockStarts[b]].IP] = b;
+            startAddresses[b] = ips[blockStarts[b]];
+        }
+        int BlockStartingAt(ulong address)
+        {
+            var index = Array.BinarySearch(startAddresses, address);
+            return index >= 0 ? index : -1;
         }
         var blocks = new BasicBlock[blockStarts.Count];
         for (var b = 0; b < blockStarts.Count; b++)
@@ -183,36 +200,37 @@ public sealed class FunctionGraph
             var lastIndex = (b + 1 < blockStarts.Count ? blockStarts[b + 1] : instructions.Count) - 1;
             var last = instructions[lastIndex];
             var first = instructions[blockStarts[b]];
-            int? next = blockOf.TryGetValue(last.NextIP, out var n) ? n : null;
+            var next = BlockStartingAt(last.NextIP);
             BlockExit exit;
             int[] successors;
             ulong branch = 0;
             switch (last.FlowControl)
             {
                 case FlowControl.Next when !IsStop(last):
-                    exit = next is null ? BlockExit.Return : BlockExit.FallThrough;
-                    successors = next is { } f ? [f] : [];
+                    exit = next < 0 ? BlockExit.Return : BlockExit.FallThrough;
+                    successors = next < 0 ? [] : [next];
                     break;
                 case FlowControl.UnconditionalBranch when IsNearBranch(last):
-                    var inside = blockOf.TryGetValue(last.NearBranchTarget, out var t);
-                    exit = inside ? BlockExit.Jump : BlockExit.Return;
-                    successors = inside ? [t] : [];
+                    var target = BlockStartingAt(last.NearBranchTarget);
+                    exit = target >= 0 ? BlockExit.Jump : BlockExit.Return;
+                    successors = target >= 0 ? [target] : [];
                     break;
                 case FlowControl.ConditionalBranch when IsNearBranch(last):
                     exit = BlockExit.Branch;
                     branch = last.IP;
-                    var taken = blockOf.TryGetValue(last.NearBranchTarget, out var tt) ? tt : -1;
-                    successors = [.. new[] { taken, next ?? -1 }.Where(s => s >= 0).Distinct()];
-                    if (taken < 0 || next is null)
+                    var taken = BlockStartingAt(last.NearBranchTarget);
+                    successors = taken == next ? [taken] : [taken, next];
+                    if (taken < 0 || next < 0)
                     {
                         // An arm that leaves the function (a conditional tail call): nothing after it can prove it ran.
                         exit = BlockExit.Call;
+                        successors = taken >= 0 ? [taken] : next >= 0 ? [next] : [];
                     }
                     break;
                 case FlowControl.Call:
                 case FlowControl.IndirectCall:
                     exit = BlockExit.Call;
-                    successors = next is { } c ? [c] : [];
+                    successors = next < 0 ? [] : [next];
                     break;
                 case FlowControl.Return:
                     exit = BlockExit.Return;
@@ -243,6 +261,18 @@ public sealed class FunctionGraph
         }
         var preds = predecessors.Select(p => p.ToArray()).ToArray();
         return new FunctionGraph(blocks, Dominators.Compute(blocks, preds), preds);
+    }
+
+    /// <summary>
+    /// Decodes a few instructions of each flow kind once, so Iced's tables and this code are compiled before the first real
+    /// function needs them: a planner starts this on another thread while the line tables load (the first decode otherwise
+    /// costs more than all the others of a 600-function program together).
+    /// </summary>
+    public static void WarmUp()
+    {
+        // push rbp; test edi, edi; je +5; call +0; jmp -12; ret
+        byte[] code = [0x55, 0x85, 0xff, 0x74, 0x07, 0xe8, 0x00, 0x00, 0x00, 0x00, 0xeb, 0xf4, 0xc3, 0x90, 0x90];
+        Build([(0x1000, code)], [0x1001UL], out _);
     }
 
     private static bool InRanges(IReadOnlyList<(ulong Start, ReadOnlyMemory<byte> Bytes)> code, ulong address)
