@@ -81,6 +81,19 @@ public sealed class ProbeModeEquivalenceTests(ITestOutputHelper output)
                 }
             }
         }
+        // Functions entered: block mode from the entry's dominance (every probe of a function proves its entry), line mode
+        // from any of its lines.
+        var blockFunctions = blocks.Report.Files.SelectMany(f => f.Functions.Select(fn => ((f.Path, fn.Name, fn.Line), fn.Hits > 0))).ToDictionary(p => p.Item1, p => p.Item2);
+        foreach (var file in lines.Report.Files)
+        {
+            foreach (var function in file.Functions.Where(fn => fn.HasCode))
+            {
+                if (blockFunctions.TryGetValue((file.Path, function.Name, function.Line), out var entered) && entered != function.Hits > 0)
+                {
+                    differences.Add($"{file.Path}: function {function.Name} (line {function.Line}): line mode {(function.Hits > 0 ? "entered" : "not entered")}, block mode {(entered ? "entered" : "not entered")}");
+                }
+            }
+        }
         var (lineTraps, blockTraps) = (lines.Result.Statistics.Traps, blocks.Result.Statistics.Traps);
         output.WriteLine($"{compared} lines compared, {lines.Report.LinesCovered} run; traps: line mode {lineTraps}, block mode {blockTraps}; block mode lists {blocks.Report.LinesValid} lines");
         Assert.True(compared > 0, "nothing to compare");

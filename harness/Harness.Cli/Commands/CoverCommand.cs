@@ -19,7 +19,7 @@ internal static class CoverCommand
         var include = new Option<string[]>("--include") { Description = "Glob of source files to cover (repeatable); replaces the default selection.", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of source files to leave out (repeatable)." };
         var timeout = new Option<double?>("--timeout") { Description = "Kill the program's whole process tree after this many seconds; coverage so far is kept." };
-        var probes = new Option<ProbeMode>("--probes") { Description = "Where probes go: blocks (decoded basic blocks, dominator-pruned: fewer traps; the default) or lines (one per source line).", DefaultValueFactory = _ => ProbeMode.Blocks };
+        var probes = new Option<ProbeMode>("--probes") { Description = "Where probes go: lines (one per source line, the default) or blocks (decoded basic blocks, dominator-pruned: fewer traps, costlier start-up).", DefaultValueFactory = _ => ProbeMode.Lines };
         var verbose = new Option<bool>("--verbose") { Description = "Also print the tracer's counters (processes, threads, breakpoints, traps, timings)." };
         var command = new Argument<string[]>("PROGRAM") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
         var cover = new Command("cover", "Run a program under breakpoint line coverage and write LCOV and Cobertura reports.")

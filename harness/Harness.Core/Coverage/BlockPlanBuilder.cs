@@ -197,12 +197,15 @@ internal sealed class BlockPlanBuilder
         _functionLines[function] = [.. functionLines];
         for (var b = 0; b < graph.Blocks.Count; b++)
         {
-            if (graph.IsInferable(b))
+            decodedFunction.Probed[b] = !graph.IsInferable(b);
+        }
+        for (var b = 0; b < graph.Blocks.Count; b++)
+        {
+            if (decodedFunction.Probed[b])
             {
-                continue;
+                _addresses.Add(graph.Blocks[b].Start);
+                _groupFacts.Add(decodedFunction.Proven(b, includeOwn: true));
             }
-            _addresses.Add(graph.Blocks[b].Start);
-            _groupFacts.Add(decodedFunction.Proven(b, includeOwn: true));
         }
     }
 
@@ -309,17 +312,22 @@ internal sealed class BlockPlanBuilder
         return found;
     }
 
-    /// <summary>A decoded function: its graph, the line facts of each block, and its entered fact.</summary>
+    /// <summary>A decoded function: its graph, the line facts of each block, which blocks have probes, and its entered fact.</summary>
     private sealed class DecodedFunction(FunctionGraph graph, int[][] lines)
     {
         public int[][] Lines { get; } = lines;
 
+        public bool[] Probed { get; } = new bool[lines.Length];
+
         public int EnteredFact { get; set; }
 
         /// <summary>
-        /// What reaching a block proves: the function was entered, every block strictly dominating it ran to its end (a
-        /// thread that reached the block left each of them through its last instruction), and, when
-        /// <paramref name="includeOwn"/>, the block's own lines.
+        /// What reaching a block proves beyond what the probes above it already proved: the function was entered, and every
+        /// block strictly dominating it ran to its end (a thread that reached the block left each of them through its last
+        /// instruction) — but only up to the nearest dominator with a probe of its own. That probe sits on every path to this
+        /// block, so by the time the block is reached it has fired (or its facts were known otherwise, which is why it was
+        /// not armed), and with it everything above. When <paramref name="includeOwn"/>, also the block's own lines.
+        /// Listing only this stretch keeps each probe's facts short (the full chain is quadratic in a function's depth).
         /// </summary>
         public int[] Proven(int block, bool includeOwn)
         {
@@ -328,7 +336,7 @@ internal sealed class BlockPlanBuilder
             {
                 facts.UnionWith(Lines[block]);
             }
-            for (var b = graph.Parent[block]; b >= 0; b = graph.Parent[b])
+            for (var b = graph.Parent[block]; b >= 0 && !Probed[b]; b = graph.Parent[b])
             {
                 facts.UnionWith(Lines[b]);
             }

@@ -12,7 +12,7 @@ public sealed class CoveragePlanner : IProbePlanner
 {
     private readonly SourceSelection _selection;
 
-    public CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Blocks)
+    public CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Lines)
     {
         _selection = selection;
         Mode = mode;

@@ -22,7 +22,7 @@ internal sealed record TracedRun(TraceResult Result, CoverageReport Report, byte
         SourceSelection? selection = null,
         CancellationToken cancellation = default,
         Action<RunningTrace>? whileRunning = null,
-        ProbeMode mode = ProbeMode.Blocks)
+        ProbeMode mode = ProbeMode.Lines)
     {
         using var files = new TempDirectory("run");
         var stdoutPath = files.File("stdout");
