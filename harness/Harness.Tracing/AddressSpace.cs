@@ -75,8 +75,8 @@ internal sealed class AddressSpace : IDisposable
         var order = new List<(ulong Runtime, int Probe)>(addresses.Length);
         for (var i = 0; i < addresses.Length; i++)
         {
-            // A group already hit elsewhere (another process, an earlier run of this image) needs no breakpoints.
-            if (!probes.IsHit(probes.Probes.Groups[i]))
+            // A group done elsewhere (another process, an earlier run of this image) needs no breakpoints.
+            if (!probes.IsDone(probes.Probes.Groups[i]))
             {
                 order.Add((addresses[i] + bias, i));
             }
@@ -133,28 +133,53 @@ internal sealed class AddressSpace : IDisposable
     }
 
     /// <summary>
-    /// A probe at <paramref name="address"/> was hit: restores its byte, and when its group is hit for the
-    /// first time restores the group's other sites too, all before the thread runs on.
+    /// A probe at <paramref name="address"/> was hit: restores its byte, learns what its group proves, and restores the
+    /// sites of every group that leaves done (the hit one, and others whose facts are now all known), all before the
+    /// thread runs on.
     /// </summary>
     public void Hit(ulong address, int tid)
     {
         ref var site = ref CollectionsMarshal.GetValueRefOrNullRef(_sites, address);
         var probes = site.Image!;
         Restore(address, ref site, tid);
-        var group = probes.Probes.Groups[site.Probe];
-        if (!probes.MarkHit(group))
-        {
-            return;
-        }
         // The load bias follows from the site itself: no lookup by image path on the trap path.
         var bias = address - probes.Probes.Addresses[site.Probe];
-        foreach (var probe in probes.Probes.ProbesOf(group))
+        RestoreGroups(probes, probes.MarkHit(probes.Probes.Groups[site.Probe]), bias, tid);
+    }
+
+    /// <summary>
+    /// A thread of this process stopped (a signal) at <paramref name="rip"/>: when an image with probes holds it, learns
+    /// what reaching it proves (<see cref="ProbeSet.FactsReachedAt"/>) and removes the probes that leaves useless.
+    /// </summary>
+    public void Reached(ulong rip, bool started, int tid)
+    {
+        foreach (var (bias, probes) in _images.Values)
         {
-            var other = probes.Probes.Addresses[probe] + bias;
-            ref var sibling = ref CollectionsMarshal.GetValueRefOrNullRef(_sites, other);
-            if (!Unsafe.IsNullRef(ref sibling) && sibling.Inserted)
+            if (probes?.Probes.FactsReachedAt is not { } reached || rip < bias)
             {
-                Restore(other, ref sibling, tid);
+                continue;
+            }
+            var facts = reached(rip - bias, started);
+            if (facts.Count > 0)
+            {
+                RestoreGroups(probes, probes.MarkKnown(facts), bias, tid);
+                return;
+            }
+        }
+    }
+
+    private void RestoreGroups(ImageProbes probes, List<int> done, ulong bias, int tid)
+    {
+        foreach (var group in done)
+        {
+            foreach (var probe in probes.Probes.ProbesOf(group))
+            {
+                var other = probes.Probes.Addresses[probe] + bias;
+                ref var sibling = ref CollectionsMarshal.GetValueRefOrNullRef(_sites, other);
+                if (!Unsafe.IsNullRef(ref sibling) && sibling.Inserted)
+                {
+                    Restore(other, ref sibling, tid);
+                }
             }
         }
     }

@@ -38,6 +38,13 @@ internal sealed unsafe class ProcessMemory : IDisposable
         return TryPeek(address, buffer, stoppedTid);
     }
 
+    /// <summary>Reads one mirrored C struct (<see cref="Native.RDebug"/>, <see cref="Native.LinkMap"/>); false when not readable.</summary>
+    public bool TryRead<T>(ulong address, out T value, int stoppedTid) where T : unmanaged
+    {
+        value = default;
+        return TryRead(address, MemoryMarshal.AsBytes(new Span<T>(ref value)), stoppedTid);
+    }
+
     public void Write(ulong address, ReadOnlySpan<byte> bytes, int stoppedTid)
     {
         if (!_pokeOnly)

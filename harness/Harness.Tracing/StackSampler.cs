@@ -131,7 +131,7 @@ internal sealed class StackSampler : IDisposable
     {
         if (!_positionIndependent.TryGetValue(path, out var pie))
         {
-            _positionIndependent[path] = pie = ElfFacts.IsPositionIndependent(path);
+            _positionIndependent[path] = pie = Harness.Symbols.ElfSymbolTable.IsPositionIndependentFile(path);
         }
         return pie;
     }

@@ -50,33 +50,39 @@ internal static class CoverBenchmark
             cases.Add(new Case("Rust large, trivial test", [large], Instrumented: [largeInstrumented],
                 InstrumentedEnv: new() { ["LLVM_PROFILE_FILE"] = Path.Combine(work, "large-%p.profraw") }, Budget: LargeBudget));
 
-            Console.WriteLine($"harness: {string.Join(' ', harness)}; {runs} runs each, interleaved; times are medians");
-            Console.WriteLine("case\tnative s\ttraced s\ttraced/native\ttraced-native s\tinstrumented s\tinstrumented/native\tbudget");
+            Console.WriteLine($"harness: {string.Join(' ', harness)}; {runs} runs each, interleaved; times are medians; the machine may be shared (load average {LoadAverage()})");
+            Console.WriteLine("case\tnative s\tlines s\tlines/native\tblocks s\tblocks/native\tblocks-native s\tinstrumented s\tinstrumented/native\ttraps/hit line (lines)\ttraps/hit line (blocks)\tbudget");
             var over = 0;
             foreach (var c in cases)
             {
                 var native = new List<double>();
-                var traced = new List<double>();
+                var lines = new List<double>();
+                var blocks = new List<double>();
                 var instrumented = new List<double>();
                 var outDir = Path.Combine(work, "cover-out");
+                string linesReport = "", blocksReport = "";
                 // One warm-up of each, so page cache and JIT-free native code are equal for all.
                 for (var i = -1; i < runs; i++)
                 {
-                    var n = Time(c.Native, null);
-                    var t = Time([.. harness, "cover", "--out", outDir, "--", .. c.Native], null);
-                    var m = Time(c.Instrumented, c.InstrumentedEnv);
+                    var n = Time(c.Native, null, out _);
+                    var l = Time([.. harness, "cover", "--probes", "lines", "--verbose", "--out", outDir, "--", .. c.Native], null, out linesReport);
+                    var t = Time([.. harness, "cover", "--probes", "blocks", "--verbose", "--out", outDir, "--", .. c.Native], null, out blocksReport);
+                    var m = Time(c.Instrumented, c.InstrumentedEnv, out _);
                     if (i >= 0)
                     {
                         native.Add(n);
-                        traced.Add(t);
+                        lines.Add(l);
+                        blocks.Add(t);
                         instrumented.Add(m);
                     }
                 }
-                var (mn, mt, mi) = (Median(native), Median(traced), Median(instrumented));
-                var budget = c.Budget is not { } limit ? "-" : mt <= limit ? $"ok (≤ {limit:F1} s)" : $"OVER {limit:F1} s";
+                var (mn, ml, mt, mi) = (Median(native), Median(lines), Median(blocks), Median(instrumented));
+                // The budget holds the default mode (lines).
+                var budget = c.Budget is not { } limit ? "-" : ml <= limit ? $"ok (≤ {limit:F1} s)" : $"OVER {limit:F1} s";
                 over += budget.StartsWith("OVER", StringComparison.Ordinal) ? 1 : 0;
-                Console.WriteLine($"{c.Name}\t{mn:F3}\t{mt:F3}\t{mt / mn:F2}x\t{mt - mn:+0.000;-0.000}\t{mi:F3}\t{mi / mn:F2}x\t{budget}");
+                Console.WriteLine($"{c.Name}\t{mn:F3}\t{ml:F3}\t{ml / mn:F2}x\t{mt:F3}\t{mt / mn:F2}x\t{mt - mn:+0.000;-0.000}\t{mi:F3}\t{mi / mn:F2}x\t{TrapsPerHitLine(linesReport)}\t{TrapsPerHitLine(blocksReport)}\t{budget}");
             }
+            TestRunCase(harness, runs, work);
             return over == 0 ? 0 : 1;
         }
         finally
@@ -100,8 +106,64 @@ internal static class CoverBenchmark
         return values[values.Count / 2];
     }
 
-    /// <summary>Wall time of one run; output discarded; exit status ignored (the Rust fixture fails a test on purpose).</summary>
-    private static double Time(string[] command, Dictionary<string, string?>? environment)
+    /// <summary>
+    /// <c>harness test --coverage</c> over a suite of many test processes (the Rust fixture: one process per test) against
+    /// the plain run, and with <c>--per-test-coverage</c>, where no process may skip the lines an earlier one proved.
+    /// </summary>
+    private static void TestRunCase(string[] harness, int runs, string work)
+    {
+        var suite = Path.Combine(Repository.FixturesDirectory, "rust");
+        var environment = new Dictionary<string, string?> { ["CARGO_TARGET_DIR"] = Path.Combine(Repository.FixtureCache, "rust-Default") };
+        // Build once outside the timing (cargo test --no-run through a first harness list).
+        Time([.. harness, "list", suite], environment, out _);
+        var plain = new List<double>();
+        var covered = new List<double>();
+        var perTest = new List<double>();
+        for (var i = -1; i < runs; i++)
+        {
+            var p = Time([.. harness, "test", suite, "--no-history", "--out", Path.Combine(work, "t0")], environment, out _);
+            var c = Time([.. harness, "test", suite, "--no-history", "--coverage", "--out", Path.Combine(work, "t1")], environment, out _);
+            var t = Time([.. harness, "test", suite, "--no-history", "--coverage", "--per-test-coverage", "--out", Path.Combine(work, "t2")], environment, out _);
+            if (i >= 0)
+            {
+                plain.Add(p);
+                covered.Add(c);
+                perTest.Add(t);
+            }
+        }
+        var (mp, mc, mt) = (Median(plain), Median(covered), Median(perTest));
+        Console.WriteLine("case\tplain s\t--coverage s\t--coverage/plain\t--per-test-coverage s\t--per-test-coverage/plain");
+        Console.WriteLine($"harness test fixtures/rust\t{mp:F3}\t{mc:F3}\t{mc / mp:F2}x\t{mt:F3}\t{mt / mp:F2}x");
+    }
+
+    /// <summary>Traps over hit lines from <c>harness cover --verbose</c>'s two summary lines.</summary>
+    private static string TrapsPerHitLine(string stderr)
+    {
+        var lines = System.Text.RegularExpressions.Regex.Match(stderr, @"lines: (\d+)/");
+        var traps = System.Text.RegularExpressions.Regex.Match(stderr, @"(\d+) traps");
+        if (!lines.Success || !traps.Success)
+        {
+            return "?";
+        }
+        var hit = double.Parse(lines.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var count = double.Parse(traps.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return $"{count / hit:F2} ({count:F0}/{hit:F0})";
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>Wall time of one run; stdout discarded, stderr kept; exit status ignored (the Rust fixture fails a test on purpose).</summary>
+    private static double Time(string[] command, Dictionary<string, string?>? environment, out string standardError)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -123,7 +185,8 @@ internal static class CoverBenchmark
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         var elapsed = watch.Elapsed.TotalSeconds;
-        _ = output.Result + error.Result;
+        _ = output.Result;
+        standardError = error.Result;
         return elapsed;
     }
 

@@ -20,6 +20,7 @@ internal static class CoverCommand
         var include = new Option<string[]>("--include") { Description = "Glob of source files to cover (repeatable); replaces the default selection.", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of source files to leave out (repeatable)." };
         var timeout = new Option<double?>("--timeout") { Description = "Kill the program's whole process tree after this many seconds; coverage so far is kept." };
+        var probes = new Option<ProbeMode>("--probes") { Description = "Where probes go: lines (one per source line, the default) or blocks (decoded basic blocks, dominator-pruned: fewer traps, costlier start-up).", DefaultValueFactory = _ => ProbeMode.Lines };
         var verbose = new Option<bool>("--verbose") { Description = "Also print the tracer's counters (processes, threads, breakpoints, traps, timings)." };
         var command = new Argument<string[]>("PROGRAM") { Description = "The program and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
         var cover = new Command("cover", "Run a program under breakpoint line coverage and write LCOV and Cobertura reports.")
@@ -28,6 +29,7 @@ internal static class CoverCommand
             include,
             exclude,
             timeout,
+            probes,
             verbose,
             command,
         };
@@ -37,12 +39,13 @@ internal static class CoverCommand
             result.GetValue(include) ?? [],
             result.GetValue(exclude) ?? [],
             result.GetValue(timeout),
+            result.GetValue(probes),
             result.GetValue(verbose),
             cancellation)));
         return cover;
     }
 
-    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, bool verbose, CancellationToken cancellation)
+    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, ProbeMode probes, bool verbose, CancellationToken cancellation)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var program = ResolveProgram(command[0]);
@@ -67,7 +70,7 @@ internal static class CoverCommand
         {
             return 2;
         }
-        var planner = new CoveragePlanner(new SourceSelection(includes, excludes));
+        var planner = new CoveragePlanner(new SourceSelection(includes, excludes), probes);
         planner.Named(program);
         var options = new LaunchOptions(program, command[1..])
         {
@@ -116,10 +119,20 @@ internal static class CoverCommand
         {
             var stats = result.Statistics;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"harness: {stats.Processes} processes, {stats.Threads} threads, {stats.BreakpointsInserted} breakpoints, {stats.Traps} traps; seize to exec {stats.SeizeToExec.TotalMilliseconds:F1} ms, handling stops {stats.HandlingTime.TotalMilliseconds:F0} ms, traced run {traced.TotalMilliseconds:F0} ms, reports {(clock.Elapsed - traced).TotalMilliseconds:F0} ms"));
+                $"harness: {stats.Processes} processes, {stats.Threads} threads, {stats.BreakpointsInserted} breakpoints, {stats.Traps} traps ({FormatProbes(planner)}); seize to exec {stats.SeizeToExec.TotalMilliseconds:F1} ms, handling stops {stats.HandlingTime.TotalMilliseconds:F0} ms, traced run {traced.TotalMilliseconds:F0} ms, reports {(clock.Elapsed - traced).TotalMilliseconds:F0} ms"));
         }
         // Killed by us: 137 (SIGKILL) after a timeout, 130 (SIGINT) when interrupted, as a shell reports them.
         return result.TimedOut ? 128 + 9 : result.Cancelled ? 128 + 2 : result.ShellStatus;
+    }
+
+    private static string FormatProbes(CoveragePlanner planner)
+    {
+        if (planner.Mode == ProbeMode.Lines)
+        {
+            return "line probes";
+        }
+        var (decoded, lineProbed) = planner.FunctionCounts();
+        return $"block probes: {decoded} functions decoded, {lineProbed} probed by line";
     }
 
     /// <summary>The program as a path: as given when it contains a '/', else looked up on PATH like execvp.</summary>

@@ -10,6 +10,7 @@ namespace Harness.Core.Coverage;
 public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = false)
 {
     private readonly Dictionary<string, bool[]> _hits = new(StringComparer.Ordinal);
+    /// <summary>Tests by image and fact (a line, in either probe mode).</summary>
     private readonly Dictionary<(string Path, int Group), SortedSet<string>> _testsByGroup = [];
 
     public CoveragePlanner Planner { get; } = planner;
@@ -22,6 +23,11 @@ public sealed class CoverageCollector(CoveragePlanner planner, bool perTest = fa
     {
         ArgumentNullException.ThrowIfNull(images);
         var own = new List<ImageHits>(images.Count);
+        if (!PerTest)
+        {
+            // Lines this process proved need no probes in the processes after it (per-test coverage needs every test's own).
+            Planner.Remember(images);
+        }
         lock (_hits)
         {
             foreach (var image in images)

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using ELFSharp.ELF;
-using ELFSharp.ELF.Sections;
 using Harness.Symbols;
 
 namespace Harness.Core.Profiling;
@@ -87,32 +85,24 @@ public sealed class FunctionSymbolizer
         /// <summary>Function symbols with a size from .symtab and .dynsym, sorted by address; empty when the file cannot be read.</summary>
         private static (ulong, ulong, string)[] ElfFunctions(string path)
         {
+            ElfSymbolTable table;
             try
             {
-                if (!ELFReader.TryLoad(path, out var elf))
-                {
-                    return [];
-                }
-                using (elf)
-                {
-                    var functions = new Dictionary<ulong, (ulong, ulong, string)>();
-                    foreach (var table in elf.GetSections<ISymbolTable>())
-                    {
-                        foreach (var symbol in table.Entries)
-                        {
-                            if (symbol is SymbolEntry<ulong> { Type: SymbolType.Function, Size: > 0, Value: > 0 } entry && !string.IsNullOrEmpty(entry.Name))
-                            {
-                                functions.TryAdd(entry.Value, (entry.Value, entry.Value + entry.Size, Demangler.Demangle(entry.Name)));
-                            }
-                        }
-                    }
-                    return [.. functions.Values.OrderBy(f => f.Item1)];
-                }
+                table = ElfSymbolTable.Load(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+            catch (SymbolReadException)
             {
                 return [];
             }
+            var functions = new Dictionary<ulong, (ulong, ulong, string)>();
+            foreach (var symbol in table.Symbols)
+            {
+                if (symbol is { IsFunction: true, Size: > 0 })
+                {
+                    functions.TryAdd(symbol.Address, (symbol.Address, symbol.Address + symbol.Size, Demangler.Demangle(symbol.Name)));
+                }
+            }
+            return [.. functions.Values.OrderBy(f => f.Item1)];
         }
     }
 }

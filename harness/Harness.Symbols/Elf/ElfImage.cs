@@ -5,8 +5,11 @@ using System.Runtime.InteropServices;
 namespace Harness.Symbols.Elf;
 
 /// <summary>One section as the section header describes it, offsets already checked against the file.</summary>
-internal readonly record struct ElfSection(string Name, ulong Address, long Offset, long Size, ulong Flags, bool HasBytes)
+internal readonly record struct ElfSection(string Name, ulong Address, long Offset, long Size, ulong Flags, bool HasBytes, uint Type = 0, uint Link = 0)
 {
+    public const uint ShtSymTab = 2;
+    public const uint ShtDynSym = 11;
+
     public const ulong ShfExecInstr = 0x4;
     public const ulong ShfAlloc = 0x2;
     public const ulong ShfCompressed = 0x800;
@@ -19,8 +22,7 @@ internal readonly record struct ElfSection(string Name, ulong Address, long Offs
 /// <summary>
 /// An ELF file mapped read-only into memory. Headers are read with the blittable structs of
 /// <see cref="Elf64Ehdr"/> and friends after a bounds check each, so a truncated or hostile file fails
-/// with a clear message. (ELFSharp, which the tracer uses for symbols, parses every symbol table as it
-/// lists sections: ~6% of a load, and more surface for hostile input than we need here.)
+/// with a clear message. Symbol tables are read only on request (<see cref="ElfSymbolTable"/>).
 /// Section contents are slices of the mapping; compressed debug sections are inflated on request.
 /// </summary>
 internal sealed unsafe class ElfImage : IDisposable
@@ -279,19 +281,19 @@ internal sealed unsafe class ElfImage : IDisposable
     /// </summary>
     private List<ElfSection> ReadSectionHeaders(ulong tableOffset, int count, ushort nameTableIndex)
     {
-        var raw = new (uint Name, uint Type, ulong Flags, ulong Address, ulong Offset, ulong Size)[count];
+        var raw = new (uint Name, uint Type, ulong Flags, ulong Address, ulong Offset, ulong Size, uint Link)[count];
         for (var i = 0; i < count; i++)
         {
             var offset = (long)tableOffset + (long)i * (Is64 ? sizeof(Elf64Shdr) : sizeof(Elf32Shdr));
             if (Is64)
             {
                 var h = ReadStruct<Elf64Shdr>(offset, "section header");
-                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size);
+                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size, h.Link);
             }
             else
             {
                 var h = ReadStruct<Elf32Shdr>(offset, "section header");
-                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size);
+                raw[i] = (h.Name, h.Type, h.Flags, h.Addr, h.Offset, h.Size, h.Link);
             }
         }
         if (nameTableIndex >= count)
@@ -306,7 +308,7 @@ internal sealed unsafe class ElfImage : IDisposable
         var nameTable = Bytes.Slice((int)names.Offset, (int)names.Size);
 
         var sections = new List<ElfSection>(count);
-        foreach (var (nameOffset, type, flags, address, offset, size) in raw)
+        foreach (var (nameOffset, type, flags, address, offset, size, link) in raw)
         {
             var name = "";
             if (nameOffset < (uint)nameTable.Length)
@@ -325,7 +327,7 @@ internal sealed unsafe class ElfImage : IDisposable
                     throw new MalformedException($"section {name} (0x{size:x} bytes at offset 0x{offset:x}) runs past the end of the file (truncated?)");
                 }
             }
-            sections.Add(new ElfSection(name, address, hasBytes ? (long)offset : 0, hasBytes ? (long)size : 0, flags, hasBytes));
+            sections.Add(new ElfSection(name, address, hasBytes ? (long)offset : 0, hasBytes ? (long)size : 0, flags, hasBytes, type, link));
         }
         return sections;
     }

@@ -123,3 +123,25 @@ internal struct Elf32Phdr
     public uint Flags;  // p_flags
     public uint Align;  // p_align
 }
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Sym
+{
+    public uint Name;      // st_name: offset in the linked string table
+    public byte Info;      // st_info: binding << 4 | type
+    public byte Other;     // st_other: visibility
+    public ushort Shndx;   // st_shndx: section index, 0 = undefined
+    public ulong Value;    // st_value
+    public ulong Size;     // st_size
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf32Sym
+{
+    public uint Name;      // st_name
+    public uint Value;     // st_value
+    public uint Size;      // st_size
+    public byte Info;      // st_info
+    public byte Other;     // st_other
+    public ushort Shndx;   // st_shndx
+}

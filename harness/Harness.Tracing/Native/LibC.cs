@@ -170,7 +170,11 @@ internal static class Ptrace
 /// <summary>Signal numbers on Linux x86-64.</summary>
 internal static class Signals
 {
+    public const int SigIll = 4;
     public const int SigTrap = 5;
+    public const int SigBus = 7;
+    public const int SigFpe = 8;
+    public const int SigSegv = 11;
     public const int SigKill = 9;
     public const int SigTerm = 15;
     public const int SigCont = 18;

@@ -21,12 +21,13 @@ internal sealed record TracedRun(TraceResult Result, CoverageReport Report, byte
         Func<LaunchOptions, LaunchOptions>? configure = null,
         SourceSelection? selection = null,
         CancellationToken cancellation = default,
-        Action<RunningTrace>? whileRunning = null)
+        Action<RunningTrace>? whileRunning = null,
+        ProbeMode mode = ProbeMode.Lines)
     {
         using var files = new TempDirectory("run");
         var stdoutPath = files.File("stdout");
         var stderrPath = files.File("stderr");
-        var planner = new CoveragePlanner(selection ?? new SourceSelection());
+        var planner = new CoveragePlanner(selection ?? new SourceSelection(), mode);
         TraceResult result;
         var clock = Stopwatch.StartNew();
         // The handles stay open for the whole run: the tracee gets dup2()ed copies of these descriptors.
@@ -65,7 +66,7 @@ internal sealed record TracedRun(TraceResult Result, CoverageReport Report, byte
         return matches[0];
     }
 
-    /// <summary>Images' hit groups summed: each counts a source line whose breakpoint fired at least once.</summary>
+    /// <summary>Images' known facts summed: in line mode, each counts a source line whose breakpoint fired at least once.</summary>
     public int HitGroups => Result.Images.Sum(i => i.HitCount);
 
     public override string ToString() =>

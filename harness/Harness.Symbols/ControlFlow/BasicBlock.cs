@@ -1,0 +1,44 @@
+namespace Harness.Symbols.ControlFlow;
+
+/// <summary>How control leaves a basic block: what its last instruction is, which decides what reaching the block proves.</summary>
+public enum BlockExit : byte
+{
+    /// <summary>Runs into the next block: it ended only because the next instruction is a leader.</summary>
+    FallThrough,
+
+    /// <summary>An unconditional direct jump to a block of the same function.</summary>
+    Jump,
+
+    /// <summary>A conditional jump: <see cref="BasicBlock.Successors"/> holds the taken target first, then the fall-through.</summary>
+    Branch,
+
+    /// <summary>
+    /// A call (direct or indirect). The call may not return (panic, <c>exit</c>, <c>longjmp</c>, an exception), so the block
+    /// after it is a block of its own and reaching the call proves nothing after it.
+    /// </summary>
+    Call,
+
+    /// <summary>A return, or a jump out of the function (a tail call): no successor in this function.</summary>
+    Return,
+
+    /// <summary>An instruction after which the thread may not go on: <c>int3</c>, <c>ud2</c>, <c>hlt</c>, <c>syscall</c> and the like.</summary>
+    Stop,
+
+    /// <summary>An indirect jump whose targets are not known (a jump table we could not resolve, a computed goto).</summary>
+    IndirectJump,
+}
+
+/// <summary>
+/// One basic block of a decoded function: [<see cref="Start"/>, <see cref="End"/>) is straight-line code entered only at
+/// <see cref="Start"/> and left only after its last instruction, so a thread that enters it runs every instruction of it
+/// unless it dies inside (a fault, a kill): then it stops at the faulting instruction, which the tracer reports.
+/// Leaders (block starts) are the function entry, every branch target, the instruction after every branch and call,
+/// and every line-table row address (so a row never starts inside a block, and loop back-edges that land in the
+/// middle of a row start a block of their own).
+/// </summary>
+/// <param name="Start">Address of the first instruction (the file's own, before load bias).</param>
+/// <param name="End">One past the last instruction.</param>
+/// <param name="Exit">What the last instruction does.</param>
+/// <param name="Successors">Indices of the blocks control can reach next inside the function (for a branch: taken target, then fall-through).</param>
+/// <param name="BranchAddress">Address of the conditional jump ending the block (for <see cref="BlockExit.Branch"/>), else 0.</param>
+public sealed record BasicBlock(ulong Start, ulong End, BlockExit Exit, int[] Successors, ulong BranchAddress);
