@@ -12,4 +12,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     ProfileCommand.Create(),
     ReportCommand.Create(),
 };
-return root.Parse(args).Invoke();
+// Each command handles SIGINT/SIGTERM itself (kills what it runs, then writes its results): System.CommandLine must not
+// also end the process two seconds after the signal, in the middle of writing them.
+return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -41,7 +41,17 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
                 }
                 catch (OperationCanceledException)
                 {
-                    return; // cancelled (Ctrl-C, or --fail-fast after another failure): these tests did not finish
+                    // Cancelled (Ctrl-C, a signal, or --fail-fast after another failure) while they ran: their processes were killed.
+                    foreach (var test in batch)
+                    {
+                        var cancelled = new FinishedTest(TestResult.WithoutRun(test, TestOutcome.Cancelled, CancelledMessage), 1, false);
+                        lock (gate)
+                        {
+                            results.Add(cancelled);
+                        }
+                        emit(new TestFinished(cancelled, pass, measured, null));
+                    }
+                    return;
                 }
                 foreach (var result in batchResults)
                 {
@@ -76,6 +86,9 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
         failed = anyFailed;
         return [.. results.OrderBy(r => r.Test.FullyQualifiedName, StringComparer.Ordinal)];
     }
+
+    /// <summary>Why a cancelled test has no verdict of its own.</summary>
+    public const string CancelledMessage = "cancelled: the run was interrupted while it ran";
 
     /// <summary>Runs a batch, telling its start, and that it is slow when it runs past <see cref="RunRequest.SlowAfter"/>.</summary>
     private IReadOnlyList<TestResult> RunWatched(IReadOnlyList<TestCase> batch, int pass, int attempt, List<ImageHits>? hits, CancellationToken cancellation)
