@@ -35,6 +35,8 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
                 }
                 var hits = execution.Coverage is null ? null : new List<ImageHits>();
                 IReadOnlyList<TestResult> batchResults;
+                var started = DateTimeOffset.Now;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     batchResults = RunWatched(batch, pass, 1, hits, stop.Token);
@@ -44,7 +46,8 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
                     // Cancelled (Ctrl-C, a signal, or --fail-fast after another failure) while they ran: their processes were killed.
                     foreach (var test in batch)
                     {
-                        var cancelled = new FinishedTest(TestResult.WithoutRun(test, TestOutcome.Cancelled, CancelledMessage), 1, false);
+                        var cut = TestResult.WithoutRun(test, TestOutcome.Cancelled, CancelledMessage) with { Started = started, Duration = clock.Elapsed };
+                        var cancelled = new FinishedTest(cut, 1, false);
                         lock (gate)
                         {
                             results.Add(cancelled);
