@@ -57,7 +57,7 @@ public sealed class MarkdownWriter : IReportWriter
             {
                 var where = test.FailureFile is null ? "" : Invariant($" at `{Code(test.FailureFile)}:{test.FailureLine}`");
                 var message = test.FailureMessage is null ? "" : " — " + Escape(Shorten(test.FailureMessage, 200));
-                text.Append(Invariant($"- **{Escape(test.FullyQualifiedName)}** ({test.Outcome}){where}{message}\n"));
+                text.Append(Invariant($"- **{Escape(test.FullyQualifiedName)}** ({test.Outcome.Name()}){where}{message}\n"));
             }
             if (failed.Count > MaxFailedTests)
             {
