@@ -14,4 +14,6 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
 };
 HelpExamples.Apply(root);
 var parsed = root.Parse(args);
-return UsageErrors.Report(parsed, Console.Error) ? UsageErrors.ExitCode : parsed.Invoke();
+// Each command handles SIGINT/SIGTERM itself (kills what it runs, then writes its results): System.CommandLine must not
+// also end the process two seconds after the signal, in the middle of writing them.
+return UsageErrors.Report(parsed, Console.Error) ? UsageErrors.ExitCode : parsed.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Harness.Core;
 using Harness.Core.Coverage;
 using Harness.Core.Model;
@@ -17,7 +18,8 @@ namespace Harness.Cli.Commands;
 /// <c>harness test [SUITE…]</c>: lists the suites' tests, runs the selected ones in parallel (one process per
 /// libtest test, batches for GoogleTest and Catch2) with timeouts and retries, prints a line per test and a
 /// summary, writes <c>results.json</c> and <c>junit.xml</c>; exit 0 when all passed, 1 when any failed, 2 on
-/// usage or build errors.
+/// usage or build errors, 4 when nothing was selected (unless <c>--no-tests</c> says otherwise), 128 + the signal
+/// when interrupted (SIGINT, SIGTERM, SIGHUP).
 /// </summary>
 internal static class TestCommand
 {
@@ -44,12 +46,18 @@ internal static class TestCommand
         var history = new Option<string?>("--history") { Description = TestHistory.OptionDescription };
         var noHistory = new Option<bool>("--no-history") { Description = "Do not record the run in the timing history." };
         var profile = new Option<bool>("--profile") { Description = "Sample every test process's call stacks (one test a process): profile.json and profile/ (folded stacks, speedscope) per test." };
+        var noTests = new Option<string>("--no-tests")
+        {
+            Description = "When the selection has no tests: fail (exit 4, the default), warn (exit 0 with a warning) or pass.",
+            DefaultValueFactory = _ => "fail",
+        };
+        noTests.AcceptOnlyFromAmong("fail", "warn", "pass");
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate, maxOutput,
+            repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -74,6 +82,7 @@ internal static class TestCommand
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
+            NoTests = result.GetValue(noTests) ?? "fail",
         }, cancellation)));
         return command;
     }
@@ -88,7 +97,13 @@ internal static class TestCommand
 
         /// <summary>--max-output as given (<c>1M</c>).</summary>
         public string MaxOutput { get; init; } = "1M";
+
+        /// <summary>What an empty selection means: <c>fail</c>, <c>warn</c> or <c>pass</c> (nextest's <c>--no-tests</c>).</summary>
+        public string NoTests { get; init; } = "fail";
     }
+
+    /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
+    private const int NoTestsRun = 4;
 
     private static int Run(Settings settings, CancellationToken cancellation)
     {
@@ -133,7 +148,18 @@ internal static class TestCommand
         }
 
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        // Ctrl-C, CI cancellation, `timeout`, `docker stop` and a closed terminal all stop the run the same way: the
+        // running tests' processes are killed, the rest are not started, and the partial results are written.
+        var received = 0;
+        PosixSignalRegistration Stop(PosixSignal signal, int number) => PosixSignalRegistration.Create(signal, c =>
+        {
+            c.Cancel = true;
+            Interlocked.CompareExchange(ref received, number, 0);
+            interrupted.Cancel();
+        });
+        using var sigint = Stop(PosixSignal.SIGINT, 2);
+        using var sigterm = Stop(PosixSignal.SIGTERM, 15);
+        using var sighup = Stop(PosixSignal.SIGHUP, 1);
         IReportWriter[] writers = settings.Coverage ? [new JUnitWriter(), .. CoverageWriters.All] : [new JUnitWriter()];
         var profiles = settings.ProfileRate is null ? null : new ProfileSink(settings.Output, 10);
         var history = settings.History is null ? null : new HistorySink(settings.History, TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup));
@@ -171,8 +197,14 @@ internal static class TestCommand
                 Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
             }
         }
+        var stopped = Count(results, TestOutcome.Cancelled) + Count(results, TestOutcome.NotRun) > 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped{(stopped ? $", {Count(results, TestOutcome.Cancelled)} cancelled, {Count(results, TestOutcome.NotRun)} not run" : "")} in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+        if (stopped)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"harness: {(summary.Cancelled ? "interrupted" : "stopped by --fail-fast")}: {results.Count(r => r.Outcome.Ran())} of {results.Count} ran"));
+        }
         if (summary is { Coverage: { } collector, CoverageReport: { } report })
         {
             CoverageSummary.PrintWarnings(collector.Planner);
@@ -186,8 +218,21 @@ internal static class TestCommand
         {
             Console.Write(profiles.Text);
         }
-        return interrupted.IsCancellationRequested && !cancellation.IsCancellationRequested && !settings.FailFast ? 130
-            : failed.Count > 0 || results.Count < summary.Selected ? 1 : 0;
+        if (summary.Selected == 0 && !summary.Cancelled && settings.NoTests != "pass")
+        {
+            Console.Error.WriteLine($"harness: {(settings.NoTests == "fail" ? "error" : "warning")}: no tests to run ({summary.Listed} listed, none selected; --no-tests pass|warn|fail)");
+            if (settings.NoTests == "fail")
+            {
+                return NoTestsRun;
+            }
+        }
+        // Interrupted: 128 + the signal, as a shell reports a program the signal killed (SIGINT 130, SIGTERM 143,
+        // SIGHUP 129), so `timeout` and CI see the signal they sent; System.CommandLine's own Ctrl-C is SIGINT.
+        if (interrupted.IsCancellationRequested)
+        {
+            return 128 + (Volatile.Read(ref received) is > 0 and var signal ? signal : 2);
+        }
+        return failed.Count > 0 ? 1 : 0;
     }
 
     private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);

@@ -56,6 +56,7 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
                 TestOutcome.Failed => ("FAIL", 31),
                 TestOutcome.Crashed => ("CRASH", 31),
                 TestOutcome.TimedOut => ("TIMEOUT", 31),
+                TestOutcome.Cancelled => ("CANCEL", 33),
                 _ => ("SKIP", 90),
             };
             var result = finished.Result;
@@ -92,7 +93,7 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
         }
     }
 
-    /// <summary>Per binary: passed, failed, crashed, timed out, skipped, flaky, time.</summary>
+    /// <summary>Per binary: passed, failed, crashed, timed out, skipped, flaky, time (and cancelled, not run when the run was stopped).</summary>
     public static void Summary(IReadOnlyList<FinishedTest> results)
     {
         if (Console.IsOutputRedirected)
@@ -104,10 +105,19 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
             .AddColumn(new TableColumn("binary").NoWrap()).AddColumn(new TableColumn("passed").RightAligned()).AddColumn(new TableColumn("failed").RightAligned())
             .AddColumn(new TableColumn("crashed").RightAligned()).AddColumn(new TableColumn("timed out").RightAligned())
             .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("flaky").RightAligned()).AddColumn(new TableColumn("time s").RightAligned());
+        // Only a run that was stopped has these: the usual table keeps its columns.
+        var stopped = results.Any(r => r.Outcome is TestOutcome.Cancelled or TestOutcome.NotRun);
+        if (stopped)
+        {
+            table.AddColumn(new TableColumn("cancelled").RightAligned()).AddColumn(new TableColumn("not run").RightAligned());
+        }
         foreach (var binary in results.GroupBy(r => $"{r.Test.Binary.Suite}.{r.Test.Binary.BinaryId}").OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             int Count(TestOutcome outcome) => binary.Count(r => r.Result.Outcome == outcome);
-            table.AddRow(
+            string[] interrupted = stopped
+                ? [Count(TestOutcome.Cancelled).ToString(CultureInfo.InvariantCulture), Count(TestOutcome.NotRun).ToString(CultureInfo.InvariantCulture)]
+                : [];
+            table.AddRow([
                 Markup.Escape(binary.Key),
                 Count(TestOutcome.Passed).ToString(CultureInfo.InvariantCulture),
                 Count(TestOutcome.Failed).ToString(CultureInfo.InvariantCulture),
@@ -115,7 +125,8 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
                 Count(TestOutcome.TimedOut).ToString(CultureInfo.InvariantCulture),
                 Count(TestOutcome.Skipped).ToString(CultureInfo.InvariantCulture),
                 binary.Count(r => r.IsFlaky).ToString(CultureInfo.InvariantCulture),
-                binary.Sum(r => r.Result.Duration.TotalSeconds).ToString("F2", CultureInfo.InvariantCulture));
+                binary.Sum(r => r.Result.Duration.TotalSeconds).ToString("F2", CultureInfo.InvariantCulture),
+                .. interrupted]);
         }
         AnsiConsole.Write(table);
     }

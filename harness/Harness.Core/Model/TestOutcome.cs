@@ -47,8 +47,19 @@ public static class TestOutcomes
     /// <summary>Whether another attempt could change the verdict (a failure; never a pass, a skip or an interruption).</summary>
     public static bool IsRetryable(this TestOutcome outcome) => outcome.IsFailure();
 
-    /// <summary>Whether a run counts the test as failed: a failure, or a flaky pass when flaky tests fail the run.</summary>
-    public static bool Fails(TestOutcome outcome, bool flaky, bool flakyFails) => outcome.IsFailure() || (flaky && flakyFails && outcome == TestOutcome.Passed);
+    /// <summary>
+    /// Whether a run counts the test as failed: a failure, a test the cancel interrupted (a run that did not finish
+    /// its tests is not green), or a flaky pass when flaky tests fail the run. A test never started fails nothing by
+    /// itself: it is neither passed nor failed.
+    /// </summary>
+    public static bool Fails(TestOutcome outcome, bool flaky, bool flakyFails) =>
+        outcome.IsFailure() || outcome == TestOutcome.Cancelled || (flaky && flakyFails && outcome == TestOutcome.Passed);
+
+    /// <summary>Whether the test got to run at all (<see cref="TestOutcome.NotRun"/> did not; a cancelled one started).</summary>
+    public static bool Ran(this TestOutcome outcome) => outcome != TestOutcome.NotRun;
+
+    /// <summary>Whether its duration is a measure of the test (not cut short by a cancel, not a test that never ran): what the timing history keeps.</summary>
+    public static bool IsTimed(this TestOutcome outcome) => outcome is not (TestOutcome.Cancelled or TestOutcome.NotRun);
 
     /// <summary>Whether a run counts the test as passed: passed, and not flaky when flaky tests fail the run.</summary>
     public static bool CountsAsPassed(TestOutcome outcome, bool flaky, bool flakyFails) => outcome == TestOutcome.Passed && !(flaky && flakyFails);

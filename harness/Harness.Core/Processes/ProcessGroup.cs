@@ -76,7 +76,8 @@ internal static partial class Native
 /// <summary>
 /// Runs one test process in its own process group, through <c>setsid</c>: a child started by .NET is not a
 /// group leader, so <c>setsid</c> makes a new session and execs the program in place, and the pid is the group
-/// id. A timeout sends SIGTERM to the group, then SIGKILL after the grace; cancellation sends SIGKILL.
+/// id. A timeout sends SIGTERM to the group, then SIGKILL after the grace; cancellation sends SIGKILL. When the
+/// test ends, whatever it left running is killed, escaped daemons included (<see cref="Orphans"/>).
 /// </summary>
 internal static class ProcessGroup
 {
@@ -93,6 +94,9 @@ internal static class ProcessGroup
     {
         cancellation.ThrowIfCancellationRequested();
         var start = TestProcessStart.For(binary, arguments, File.Exists(SetSid) ? SetSid : "setsid");
+        var token = Orphans.NewToken();
+        start.Environment[Orphans.TokenVariable] = token;
+        Orphans.BecomeSubreaper();
 
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
@@ -139,10 +143,13 @@ internal static class ProcessGroup
             {
                 Native.KillGroup(group, Signals.Kill);
                 exited.Wait(CancellationToken.None);
+                Orphans.Reap(group, token);
                 Drain(output, error, group);
                 throw;
             }
             var duration = clock.Elapsed;
+            // No orphans: what the test left running (in its group, or escaped from it) ends with it.
+            Orphans.Reap(group, token);
             Drain(output, error, group);
 
             // .NET reports a death by signal as 128 + the signal number.

@@ -35,13 +35,26 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
                 }
                 var hits = execution.Coverage is null ? null : new List<ImageHits>();
                 IReadOnlyList<TestResult> batchResults;
+                var started = DateTimeOffset.Now;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 try
                 {
                     batchResults = RunWatched(batch, pass, 1, hits, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
-                    return; // cancelled (Ctrl-C, or --fail-fast after another failure): these tests did not finish
+                    // Cancelled (Ctrl-C, a signal, or --fail-fast after another failure) while they ran: their processes were killed.
+                    foreach (var test in batch)
+                    {
+                        var cut = TestResult.WithoutRun(test, TestOutcome.Cancelled, CancelledMessage) with { Started = started, Duration = clock.Elapsed };
+                        var cancelled = new FinishedTest(cut, 1, false);
+                        lock (gate)
+                        {
+                            results.Add(cancelled);
+                        }
+                        emit(new TestFinished(cancelled, pass, measured, null));
+                    }
+                    return;
                 }
                 foreach (var result in batchResults)
                 {
@@ -76,6 +89,9 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
         failed = anyFailed;
         return [.. results.OrderBy(r => r.Test.FullyQualifiedName, StringComparer.Ordinal)];
     }
+
+    /// <summary>Why a cancelled test has no verdict of its own.</summary>
+    public const string CancelledMessage = "cancelled: the run was interrupted while it ran";
 
     /// <summary>Runs a batch, telling its start, and that it is slow when it runs past <see cref="RunRequest.SlowAfter"/>.</summary>
     private IReadOnlyList<TestResult> RunWatched(IReadOnlyList<TestCase> batch, int pass, int attempt, List<ImageHits>? hits, CancellationToken cancellation)

@@ -133,7 +133,10 @@ public sealed class TestRun
                 break;
             }
         }
-        var repeated = measured.Values.Select(Summarize).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
+        // Tests never started (the run was cancelled or stopped by fail-fast first) are listed as such, with no measured run.
+        var notRun = selected.Where(t => !measured.ContainsKey(t.FullyQualifiedName))
+            .Select(t => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(t, TestOutcome.NotRun, NotRunMessage), 0, false), []));
+        var repeated = measured.Values.Select(Summarize).Concat(notRun).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
         return new RunSummary([.. repeated.Select(r => r.Final)], repeated, all.Count, selected.Count, clock.Elapsed, cancellation.IsCancellationRequested,
             coverage, coverage?.Report(), profiles)
         {
@@ -141,6 +144,9 @@ public sealed class TestRun
             MeasuredPasses = _request.Repeat,
         };
     }
+
+    /// <summary>Why a selected test has no result.</summary>
+    public const string NotRunMessage = "not run: the run stopped before it started";
 
     private List<TestCase> List(Action<RunEvent> emit)
     {

@@ -9,7 +9,8 @@ namespace Harness.Reporters.Results;
 /// <summary>
 /// JUnit XML as CI systems read it: one <c>testsuite</c> per test binary, one <c>testcase</c> per test with
 /// <c>classname</c> = the dotted name without its last part; failures as <c>failure</c>, crashes and timeouts
-/// as <c>error</c>, skipped tests as <c>skipped</c>, the test's output in <c>system-out</c>/<c>system-err</c>.
+/// as <c>error</c> (so are tests a cancel interrupted), skipped tests as <c>skipped</c> (so are tests never started,
+/// with the reason as message), the test's output in <c>system-out</c>/<c>system-err</c>.
 /// Written from <see cref="ResultEntry"/>, so that results read back from <c>results.json</c> files (merged shards)
 /// give the same XML as the run that wrote them.
 /// </summary>
@@ -55,8 +56,8 @@ public sealed class JUnitWriter : IReportWriter
     {
         xml.WriteAttributeString("tests", results.Count.ToString(CultureInfo.InvariantCulture));
         xml.WriteAttributeString("failures", results.Count(r => r.Outcome == Failed || (r.Flaky && flakyFails)).ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("errors", results.Count(r => r.Outcome is Crashed or TimedOut).ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("skipped", results.Count(r => r.Outcome == Skipped).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("errors", results.Count(r => r.Outcome is Crashed or TimedOut or Cancelled).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("skipped", results.Count(r => r.Outcome is Skipped or NotRun).ToString(CultureInfo.InvariantCulture));
         xml.WriteAttributeString("time", Seconds(results.Sum(r => r.Seconds)));
     }
 
@@ -64,6 +65,8 @@ public sealed class JUnitWriter : IReportWriter
     private const TestOutcome Crashed = TestOutcome.Crashed;
     private const TestOutcome TimedOut = TestOutcome.TimedOut;
     private const TestOutcome Skipped = TestOutcome.Skipped;
+    private const TestOutcome Cancelled = TestOutcome.Cancelled;
+    private const TestOutcome NotRun = TestOutcome.NotRun;
 
     private static void WriteCase(XmlWriter xml, ResultEntry result, bool flakyFails)
     {
@@ -88,7 +91,7 @@ public sealed class JUnitWriter : IReportWriter
                 xml.WriteString(Clean(location + (result.FailureMessage ?? "")));
                 xml.WriteEndElement();
                 break;
-            case Crashed or TimedOut:
+            case Crashed or TimedOut or Cancelled:
                 xml.WriteStartElement("error");
                 xml.WriteAttributeString("message", message);
                 xml.WriteAttributeString("type", OutcomeName(result.Outcome));
@@ -96,6 +99,11 @@ public sealed class JUnitWriter : IReportWriter
                 break;
             case Skipped:
                 xml.WriteElementString("skipped", "");
+                break;
+            case NotRun:
+                xml.WriteStartElement("skipped");
+                xml.WriteAttributeString("message", message);
+                xml.WriteEndElement();
                 break;
             case TestOutcome.Passed when result.Flaky && flakyFails:
                 xml.WriteStartElement("failure");

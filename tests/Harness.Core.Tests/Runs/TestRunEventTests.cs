@@ -56,10 +56,90 @@ public sealed class TestRunEventTests
 
         var summary = new TestRun(new RunRequest { Tests = tests, Jobs = 1, FailFast = true }, executor).Run([]);
 
-        Assert.Equal(["s.a", "s.b"], summary.Results.Select(r => r.Test.FullyQualifiedName));
+        Assert.Equal(["s.a", "s.b"], summary.Results.Where(r => r.Outcome.Ran()).Select(r => r.Test.FullyQualifiedName));
+        Assert.Equal([TestOutcome.Passed, TestOutcome.Failed, TestOutcome.NotRun, TestOutcome.NotRun], summary.Results.Select(r => r.Outcome));
         Assert.Equal(4, summary.Selected);
         Assert.False(summary.Cancelled);
         Assert.Equal(["s.a", "s.b"], executor.Batches.Select(b => Assert.Single(b)));
+    }
+
+    [Fact]
+    public void Run_FailFastTwoJobs_TestRunningBesideTheFailureCancelledRestNotRun()
+    {
+        using var bRunning = new ManualResetEventSlim();
+        var executor = new ScriptedExecutor((test, _) => test.FullyQualifiedName == "s.a" ? TestOutcome.Failed : TestOutcome.Passed, behave: (test, cancellation) =>
+        {
+            if (test.FullyQualifiedName == "s.a")
+            {
+                Assert.True(bRunning.Wait(TimeSpan.FromSeconds(10)));
+            }
+            else if (test.FullyQualifiedName == "s.b")
+            {
+                bRunning.Set();
+                cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+                cancellation.ThrowIfCancellationRequested();
+            }
+        });
+        var events = new Recorder();
+        TestCase[] tests = [Plain("s.a"), Plain("s.b"), Plain("s.c"), Plain("s.d")];
+
+        var summary = new TestRun(new RunRequest { Tests = tests, Jobs = 2, FailFast = true }, executor).Run([events]);
+
+        var outcomes = summary.Results.ToDictionary(r => r.Test.FullyQualifiedName, r => r.Outcome);
+        Assert.Equal(new Dictionary<string, TestOutcome>
+        {
+            ["s.a"] = TestOutcome.Failed, ["s.b"] = TestOutcome.Cancelled, ["s.c"] = TestOutcome.NotRun, ["s.d"] = TestOutcome.NotRun,
+        }, outcomes);
+        Assert.False(summary.Cancelled);
+        Assert.Equal(["s.a", "s.b"], summary.Failed.Select(f => f.Test.FullyQualifiedName).Order());
+        Assert.Contains("TestFinished s.b cancelled 1", events.Lines);
+        Assert.DoesNotContain(events.Lines, l => l.Contains("s.c", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_CancelledWhileATestRuns_ThatTestCancelledTheRestNotRunNothingRetried()
+    {
+        using var cancel = new CancellationTokenSource();
+        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed, behave: (test, cancellation) =>
+        {
+            if (test.FullyQualifiedName == "s.b")
+            {
+                cancel.Cancel();
+                cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+                cancellation.ThrowIfCancellationRequested();
+            }
+        });
+        TestCase[] tests = [Plain("s.a"), Plain("s.b"), Plain("s.c"), Plain("s.d")];
+
+        var summary = new TestRun(new RunRequest { Tests = tests, Jobs = 1, Retries = 2 }, executor).Run([], cancel.Token);
+
+        Assert.True(summary.Cancelled);
+        Assert.Equal([TestOutcome.Passed, TestOutcome.Cancelled, TestOutcome.NotRun, TestOutcome.NotRun], summary.Results.Select(r => r.Outcome));
+        Assert.Equal([1, 1, 0, 0], summary.Results.Select(r => r.Attempts));
+        Assert.Equal(["s.a", "s.b"], executor.Batches.Select(b => Assert.Single(b)));
+        Assert.Equal(["s.b"], summary.Failed.Select(f => f.Test.FullyQualifiedName));
+        Assert.All(summary.Results.Where(r => r.Outcome == TestOutcome.NotRun), r => Assert.Empty(summary.Repeated.Single(t => t.Final == r).Measured));
+    }
+
+    [Fact]
+    public void Run_CancelledDuringRepeat_TestsOfEarlierPassesKeepTheirResults()
+    {
+        using var cancel = new CancellationTokenSource();
+        var runs = 0;
+        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed, behave: (_, _) =>
+        {
+            if (Interlocked.Increment(ref runs) == 3)
+            {
+                cancel.Cancel();
+                throw new OperationCanceledException();
+            }
+        });
+
+        var summary = new TestRun(new RunRequest { Tests = [Plain("s.a"), Plain("s.b")], Jobs = 1, Repeat = 3 }, executor).Run([], cancel.Token);
+
+        // Pass 1 ran both; pass 2 was cut in its first test, so that test's final result is the cancel, the other keeps pass 1's.
+        Assert.Equal([TestOutcome.Cancelled, TestOutcome.Passed], summary.Results.Select(r => r.Outcome));
+        Assert.DoesNotContain(summary.Results, r => r.Outcome == TestOutcome.NotRun);
     }
 
     [Fact]
@@ -129,7 +209,8 @@ public sealed class TestRunEventTests
         var summary = new TestRun(new RunRequest { Tests = tests, Jobs = 1 }, executor).Run([events], cancel.Token);
 
         Assert.True(summary.Cancelled);
-        Assert.Single(summary.Results);
+        Assert.Single(summary.Results, r => r.Outcome.Ran());
+        Assert.Equal(4, summary.Results.Count(r => r.Outcome == TestOutcome.NotRun));
         Assert.IsType<RunFinished>(events.Events[^1]);
     }
 
@@ -207,6 +288,36 @@ public sealed class TestRunEventTests
     }
 
     [Fact]
+    public void ResultsFileSink_CancelledRun_CancelledAndNotRunTestsWrittenAndReadBack()
+    {
+        using var directory = new TempDirectory("run-results-cancelled");
+        using var cancel = new CancellationTokenSource();
+        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed, behave: (test, cancellation) =>
+        {
+            if (test.FullyQualifiedName == "s.b")
+            {
+                cancel.Cancel();
+                cancellation.ThrowIfCancellationRequested();
+            }
+        });
+
+        new TestRun(new RunRequest { Tests = [Plain("s.a"), Plain("s.b"), Plain("s.c")], Jobs = 1 }, executor).Run([new ResultsFileSink(directory.Path)], cancel.Token);
+
+        AssertOutcomes(directory.Path, new() { ["s.a"] = "passed", ["s.b"] = "cancelled", ["s.c"] = "not-run" });
+        var back = ResultsFile.Read(Path.Combine(directory.Path, "results.json"));
+        Assert.Equal([TestOutcome.Passed, TestOutcome.Cancelled, TestOutcome.NotRun], back.Tests.Select(t => t.Outcome));
+        Assert.Equal(TestRun.NotRunMessage, back.Tests[2].FailureMessage);
+    }
+
+    private static void AssertOutcomes(string directory, Dictionary<string, string?> expected)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "results.json")));
+        var outcomes = document.RootElement.GetProperty("tests").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("fullyQualifiedName").GetString()!, t => t.GetProperty("outcome").GetString());
+        Assert.Equal(expected, outcomes);
+    }
+
+    [Fact]
     public void HistorySink_FinishedRunRecordedCancelledRunNot()
     {
         using var directory = new TempDirectory("run-history");
@@ -226,6 +337,36 @@ public sealed class TestRunEventTests
         Assert.True(summary.Cancelled);
         Assert.Null(skipped.Line);
         Assert.Null(skipped.Error);
+    }
+
+    [Fact]
+    public void HistorySink_EmptySelection_NotRecorded()
+    {
+        using var directory = new TempDirectory("run-history-empty");
+        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed);
+        var sink = new HistorySink(Path.Combine(directory.Path, "history.db"), RunMetadata.Capture(directory.Path, ["s"], 1, 0));
+
+        var summary = new TestRun(new RunRequest { Tests = [Plain("s.a")], Selection = new Harness.Core.Suites.TestSelection(["nothing-matches"], false, null), Jobs = 1 }, executor)
+            .Run([sink]);
+
+        Assert.Equal(0, summary.Selected);
+        Assert.Null(sink.Line);
+        Assert.Null(sink.Error);
+        Assert.False(File.Exists(Path.Combine(directory.Path, "history.db")));
+    }
+
+    [Fact]
+    public void HistorySink_FailFastRun_RecordsNoSampleOfCancelledOrNotRunTests()
+    {
+        using var directory = new TempDirectory("run-history-failfast");
+        var database = Path.Combine(directory.Path, "history.db");
+        var executor = new ScriptedExecutor((test, _) => test.FullyQualifiedName == "s.a" ? TestOutcome.Failed : TestOutcome.Passed);
+        var sink = new HistorySink(database, RunMetadata.Capture(directory.Path, ["s"], 1, 0));
+
+        new TestRun(new RunRequest { Tests = [Plain("s.a"), Plain("s.b"), Plain("s.c")], Jobs = 1, FailFast = true }, executor).Run([sink]);
+
+        Assert.NotNull(sink.Line);
+        Assert.Contains(" 1 samples", sink.Line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -258,7 +399,8 @@ public sealed class TestRunEventTests
     private static TestCase Plain(string name) => Case(name, Binary(name[(name.LastIndexOf('.') + 1)..], TestFramework.Plain));
 
     /// <summary>Results without processes: <c>outcome(test, attempt)</c> decides each; every batch it was given is kept.</summary>
-    private sealed class ScriptedExecutor(Func<TestCase, int, TestOutcome> outcome, TimeSpan? delay = null) : ITestExecutor
+    /// <param name="behave">Runs first in every call, with the run's token (block, cancel, throw).</param>
+    private sealed class ScriptedExecutor(Func<TestCase, int, TestOutcome> outcome, TimeSpan? delay = null, Action<TestCase, CancellationToken>? behave = null) : ITestExecutor
     {
         private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
         private readonly ConcurrentQueue<IReadOnlyList<string>> _batches = new();
@@ -269,6 +411,10 @@ public sealed class TestRunEventTests
         {
             cancellation.ThrowIfCancellationRequested();
             _batches.Enqueue([.. tests.Select(t => t.FullyQualifiedName)]);
+            foreach (var test in tests)
+            {
+                behave?.Invoke(test, cancellation);
+            }
             if (delay is { } wait)
             {
                 Thread.Sleep(wait);

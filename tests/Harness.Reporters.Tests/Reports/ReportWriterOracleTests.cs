@@ -108,6 +108,32 @@ public sealed partial class ReportWriterOracleTests
     }
 
     [Fact]
+    public void Write_JUnitOfAnInterruptedRun_CancelledAnErrorNotRunSkippedWithItsMessage()
+    {
+        using var temp = new TempDirectory("junit-interrupted");
+        Harness.Core.Model.ResultEntry Entry(string name, Harness.Core.Model.TestOutcome outcome, string? message) =>
+            new(name, name, "s", "b", "/b", outcome, false, outcome == Harness.Core.Model.TestOutcome.NotRun ? 0 : 1, 0.5, DateTimeOffset.UnixEpoch,
+                null, null, message, null, null, null, null, "", "");
+        var data = MixedReport(temp.Path) with
+        {
+            Tests =
+            [
+                Entry("s.b.passes", Harness.Core.Model.TestOutcome.Passed, null),
+                Entry("s.b.interrupted", Harness.Core.Model.TestOutcome.Cancelled, "cancelled: the run was interrupted while it ran"),
+                Entry("s.b.never", Harness.Core.Model.TestOutcome.NotRun, "not run: the run stopped before it started"),
+            ],
+        };
+
+        var junit = XDocument.Load(Write("junit", data, temp.Path)).Root!;
+
+        Assert.Equal(("3", "0", "1", "1"), ((string?)junit.Attribute("tests"), (string?)junit.Attribute("failures"), (string?)junit.Attribute("errors"), (string?)junit.Attribute("skipped")));
+        var cases = junit.Descendants("testcase").ToDictionary(c => (string)c.Attribute("name")!);
+        Assert.Equal("Cancelled", (string?)cases["interrupted"].Element("error")?.Attribute("type"));
+        Assert.Equal("not run: the run stopped before it started", (string?)cases["never"].Element("skipped")?.Attribute("message"));
+        Assert.Null(cases["passes"].Element("skipped"));
+    }
+
+    [Fact]
     public void Write_Markdown_HasTotalsWorstFilesAndFailedTestsEscaped()
     {
         using var temp = new TempDirectory("markdown");
