@@ -102,10 +102,23 @@ internal static class LinePlanBuilder
     public static (int[] Groups, int[][] Facts) Group(List<int[]> probeFacts)
     {
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Most probes prove one line: keyed by it, without a string per probe.
+        var bySingle = new Dictionary<int, int>();
         var facts = new List<int[]>();
         var groups = new int[probeFacts.Count];
         for (var p = 0; p < probeFacts.Count; p++)
         {
+            if (probeFacts[p] is [var single])
+            {
+                if (!bySingle.TryGetValue(single, out var one))
+                {
+                    one = facts.Count;
+                    bySingle[single] = one;
+                    facts.Add(probeFacts[p]);
+                }
+                groups[p] = one;
+                continue;
+            }
             var sorted = probeFacts[p].Order().ToArray();
             var key = string.Join(',', sorted);
             if (!byKey.TryGetValue(key, out var group))
@@ -131,13 +144,22 @@ internal static class LinePlanBuilder
         return false;
     }
 
+    /// <summary>Runs once per probe: plain loops, since LINQ over the <see cref="ArraySegment{T}"/> boxed it every time.</summary>
     private static bool IsInlined(Function function, ulong address)
     {
-        foreach (var call in function.Inlines)
+        var inlines = function.Inlines;
+        for (var i = 0; i < inlines.Count; i++)
         {
-            if (call.Depth == 1 && call.Ranges.Any(r => r.Contains(address)))
+            if (inlines[i].Depth != 1)
             {
-                return true;
+                continue;
+            }
+            foreach (var range in inlines[i].Ranges)
+            {
+                if (range.Contains(address))
+                {
+                    return true;
+                }
             }
         }
         return false;

@@ -217,7 +217,9 @@ public sealed class TestRunEventTests
     [Fact]
     public void Run_TestRunningPastSlowAfter_ReportedSlowOnceBeforeItFinishes()
     {
-        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed, delay: TimeSpan.FromMilliseconds(600));
+        // 2 s against 100 ms: the slow timer runs on the thread pool, which the parallel test classes can keep busy
+        // for hundreds of milliseconds (with 600 ms the event was missed once in a while).
+        var executor = new ScriptedExecutor((_, _) => TestOutcome.Passed, delay: TimeSpan.FromSeconds(2));
         var events = new Recorder();
 
         new TestRun(new RunRequest { Tests = [Plain("s.slow")], Jobs = 1, SlowAfter = TimeSpan.FromMilliseconds(100) }, executor).Run([events]);
