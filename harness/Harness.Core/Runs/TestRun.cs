@@ -7,6 +7,7 @@ using Harness.Core.Frameworks;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
 using Harness.Core.Suites;
+using Harness.Core.Suites.Discovery;
 
 namespace Harness.Core.Runs;
 
@@ -104,7 +105,8 @@ public sealed class TestRun
     private RunSummary Execute(Action<RunEvent> emit, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var all = _request.Tests ?? List(emit);
+        var catalog = _request.Tests is { } given ? new SuiteCatalog([.. given.Select(t => t.Binary)], given) : List(emit);
+        var all = catalog.Tests;
         var selected = _request.Selection.Apply(all);
         var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
@@ -137,6 +139,10 @@ public sealed class TestRun
         var notRun = selected.Where(t => !measured.ContainsKey(t.FullyQualifiedName))
             .Select(t => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(t, TestOutcome.NotRun, NotRunMessage), 0, false), []));
         var repeated = measured.Values.Select(Summarize).Concat(notRun).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
+        if (coverage is not null)
+        {
+            PlanUnrun(coverage.Planner, catalog.Binaries);
+        }
         return new RunSummary([.. repeated.Select(r => r.Final)], repeated, all.Count, selected.Count, clock.Elapsed, cancellation.IsCancellationRequested,
             coverage, coverage?.Report(), profiles)
         {
@@ -148,14 +154,34 @@ public sealed class TestRun
     /// <summary>Why a selected test has no result.</summary>
     public const string NotRunMessage = "not run: the run stopped before it started";
 
-    private List<TestCase> List(Action<RunEvent> emit)
+    private SuiteCatalog List(Action<RunEvent> emit)
     {
+        var binaries = new List<TestBinary>();
         var tests = new List<TestCase>();
         foreach (var suite in _request.Suites)
         {
-            tests.AddRange(TestCatalog.List(suite, line => emit(new BuildOutput(line))));
+            var catalog = TestCatalog.Catalog(suite, line => emit(new BuildOutput(line)));
+            binaries.AddRange(catalog.Binaries);
+            tests.AddRange(catalog.Tests);
         }
-        return tests;
+        return new SuiteCatalog(binaries, tests);
+    }
+
+    /// <summary>
+    /// Plans the test binaries no process ran (every test ignored, filtered out or not run, or none listed), so their
+    /// lines count as not run rather than vanishing from the report. Done after the run: a binary that ran is planned
+    /// already, and the others cost the run nothing. Keyed by the file's real path, as the tracer sees it mapped.
+    /// Scripts and other non-ELF commands (CTest) hold no line table of their own and are passed over.
+    /// </summary>
+    private static void PlanUnrun(CoveragePlanner planner, IEnumerable<TestBinary> binaries)
+    {
+        foreach (var path in binaries.Select(b => b.Path).Distinct(StringComparer.Ordinal))
+        {
+            if (ExecutableFile.Problem(path) is null)
+            {
+                planner.Preload(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path));
+            }
+        }
     }
 
     /// <summary>The first measured run that did not pass stands for the test, else the last; flaky when any run was.</summary>

@@ -14,14 +14,21 @@ public static class TestCatalog
     /// <param name="buildOutput">Receives the build and listing tools' lines as they come, one call at a time.</param>
     /// <exception cref="SuiteException">The suite could not be discovered (missing, or its build failed).</exception>
     /// <exception cref="TestListingException">A binary could not list its tests.</exception>
-    public static IReadOnlyList<TestCase> List(SuiteSpec suite, Action<string>? buildOutput = null)
+    public static IReadOnlyList<TestCase> List(SuiteSpec suite, Action<string>? buildOutput = null) => Catalog(suite, buildOutput).Tests;
+
+    /// <summary>
+    /// The suite's tests and every test binary it has, also those that list no test or whose tests the suite's
+    /// filters leave out (their line tables still count under coverage: 0 lines run, not absent).
+    /// </summary>
+    /// <inheritdoc cref="List(SuiteSpec, Action{string}?)"/>
+    public static SuiteCatalog Catalog(SuiteSpec suite, Action<string>? buildOutput = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
         var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment)
             .Select(suite.Apply)
             .ToList();
         var listed = TestLister.ListAll(binaries);
-        return suite.Filters.Count == 0 ? listed : new TestSelection(suite.Filters).Apply(listed);
+        return new SuiteCatalog(binaries, suite.Filters.Count == 0 ? listed : new TestSelection(suite.Filters).Apply(listed));
     }
 
     /// <summary>The tests of several suites, in their order.</summary>
@@ -31,3 +38,6 @@ public static class TestCatalog
         return [.. suites.SelectMany(suite => List(suite, buildOutput))];
     }
 }
+
+/// <summary>A suite as listed: all its test binaries and the tests its filters keep.</summary>
+public sealed record SuiteCatalog(IReadOnlyList<TestBinary> Binaries, IReadOnlyList<TestCase> Tests);

@@ -85,7 +85,7 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
         for (var i = 0; i < _records.Count; i++)
         {
             var record = _records[i];
-            if (record.Tag != DwTag.Subprogram || record.IsDeclaration || record.RangeCount > 0 || reachedFromCode[i])
+            if (record.Tag != DwTag.Subprogram || record.IsDeclaration || record.RangeCount > 0 || reachedFromCode[i] || DeclaresOnly(i))
             {
                 continue;
             }
@@ -98,6 +98,19 @@ internal sealed class FunctionResolver(InfoReader info, Func<int, uint, int> fil
             functions.Add(function);
         }
         return functions;
+    }
+
+    /// <summary>
+    /// A code-less DIE with no source coordinates of its own whose origin is a declaration: GCC's stand-in, in a
+    /// calling unit, for a function defined in another — the complete-object constructor <c>_ZN5ShapeC1Ei</c> of a
+    /// constructor declared in a class in a header, whose code is the base-object one (<c>C2</c>) in the defining
+    /// unit. It declares the function, it does not define one more (which would be a second, never-entered function).
+    /// </summary>
+    private bool DeclaresOnly(int index)
+    {
+        var record = _records[index];
+        var target = record.File != 0 || record.Next == 0 ? -1 : info.IndexOf(record.Next);
+        return target >= 0 && _records[target].IsDeclaration;
     }
 
     private string? Name(int index) => info.String(_records[index].Unit, _records[index].NameForm, _records[index].Name);
