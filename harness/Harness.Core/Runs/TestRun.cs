@@ -106,6 +106,12 @@ public sealed class TestRun
         var clock = Stopwatch.StartNew();
         var all = _request.Tests ?? List(emit);
         var selected = _request.Selection.Apply(all);
+        var affected = _request.Affected?.Choose(selected);
+        if (affected is not null)
+        {
+            selected = [.. affected.Selected.Select(c => c.Test)];
+            emit(new AffectedChosen(affected));
+        }
         var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) { Profile = profiles, MaxOutput = _request.MaxOutput };
@@ -136,12 +142,14 @@ public sealed class TestRun
         // Tests never started (the run was cancelled or stopped by fail-fast first) are listed as such, with no measured run.
         var notRun = selected.Where(t => !measured.ContainsKey(t.FullyQualifiedName))
             .Select(t => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(t, TestOutcome.NotRun, NotRunMessage), 0, false), []));
-        var repeated = measured.Values.Select(Summarize).Concat(notRun).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
+        var notAffected = (affected?.Skipped ?? []).Select(c => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(c.Test, TestOutcome.NotRun, c.Reason), 0, false), []));
+        var repeated = measured.Values.Select(Summarize).Concat(notRun).Concat(notAffected).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
         return new RunSummary([.. repeated.Select(r => r.Final)], repeated, all.Count, selected.Count, clock.Elapsed, cancellation.IsCancellationRequested,
             coverage, coverage?.Report(), profiles)
         {
             FlakyFails = _request.FlakyFails,
             MeasuredPasses = _request.Repeat,
+            NotAffected = affected?.Skipped.Count ?? 0,
         };
     }
 
