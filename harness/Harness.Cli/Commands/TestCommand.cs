@@ -91,7 +91,7 @@ internal static class TestCommand
             Since = result.GetValue(since),
             AffectedIgnore = result.GetValue(affectedIgnore) ?? [],
             QuarantineFlaky = result.GetValue(quarantineFlaky),
-            HistoryForSelection = TestHistory.PathFor(result.GetValue(history), result.GetValue(suites)),
+            HistoryOption = result.GetValue(history),
         }, cancellation)));
         return command;
     }
@@ -119,8 +119,11 @@ internal static class TestCommand
 
         public bool QuarantineFlaky { get; init; }
 
-        /// <summary>The history --affected and --quarantine-flaky read (also under --no-history, which only stops recording).</summary>
-        public string HistoryForSelection { get; init; } = "";
+        /// <summary>--history as given: the file --affected and --quarantine-flaky read also under --no-history, which only stops recording.</summary>
+        public string? HistoryOption { get; init; }
+
+        /// <summary>The history file the run reads from (resolved only when a selection needs it: for cargo that asks cargo metadata).</summary>
+        public string ReadHistory => History ?? TestHistory.PathFor(HistoryOption, Suites);
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -141,7 +144,7 @@ internal static class TestCommand
             Warmup = settings.Warmup,
             Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
             ProfileRate = settings.ProfileRate,
-            Affected = settings.Affected ? new AffectedTests(settings.HistoryForSelection, Environment.CurrentDirectory, settings.Since, settings.AffectedIgnore) : null,
+            Affected = settings.Affected ? new AffectedTests(settings.ReadHistory, Environment.CurrentDirectory, settings.Since, settings.AffectedIgnore) : null,
         };
         if (!settings.Affected && (settings.Since is not null || settings.AffectedIgnore.Length > 0))
         {
@@ -193,7 +196,7 @@ internal static class TestCommand
         IReadOnlySet<string> quarantined;
         try
         {
-            quarantined = settings.QuarantineFlaky ? FlakyCommand.Quarantined(settings.HistoryForSelection) : new HashSet<string>();
+            quarantined = settings.QuarantineFlaky ? FlakyCommand.Quarantined(settings.ReadHistory) : new HashSet<string>();
         }
         catch (HarnessException e)
         {
