@@ -11,6 +11,7 @@ var root = new RootCommand("harness: runs native test suites (Rust, C, C++) and 
     CompareCommand.Create(),
     ProfileCommand.Create(),
     ReportCommand.Create(),
+    FlakyCommand.Create(),
 };
 HelpExamples.Apply(root);
 var parsed = root.Parse(args);

@@ -39,7 +39,22 @@ internal static class CoveragePages
             page.Raw("<tr><th>Tests:</th><td><a href=\"").Raw(HtmlPage.TestsPage).Raw("\">")
                 .Text(string.Create(CultureInfo.InvariantCulture, $"{data.Tests.Count} tests, {failed} failed")).Raw("</a></td></tr>");
         }
+        if (data.Patch is { } patchTotals)
+        {
+            Row(page, "Patch coverage:", $"{HtmlPage.Percent(patchTotals.Covered, patchTotals.Coverable)} ({HtmlPage.Number(patchTotals.Covered)} of {HtmlPage.Number(patchTotals.Coverable)} changed lines since {HtmlPage.Escape(patchTotals.Base)})");
+        }
         page.Raw("</table>\n");
+        if (data.Patch is { Files.Count: > 0 } patch)
+        {
+            page.Raw("<h2>Patch coverage</h2>\n<table><tr><th>Changed file</th><th class=\"num\">Covered</th><th class=\"num\">Coverable</th><th class=\"num\">Lines</th><th>Uncovered changed lines</th></tr>\n");
+            foreach (var file in patch.Files)
+            {
+                page.Raw("<tr><td class=\"path\">").Text(file.Path).Raw("</td><td class=\"num\">").Raw(HtmlPage.Number(file.Covered.Count))
+                    .Raw("</td><td class=\"num\">").Raw(HtmlPage.Number(file.Coverable)).Raw("</td><td class=\"num\">").Raw(HtmlPage.Percent(file.Covered.Count, file.Coverable))
+                    .Raw("</td><td>").Text(file.UncoveredRanges).Raw("</td></tr>\n");
+            }
+            page.Raw("</table>\n");
+        }
         if (coverage.Files.Count == 0)
         {
             page.Raw("<p class=\"muted\">The inputs held no coverage.</p>\n");

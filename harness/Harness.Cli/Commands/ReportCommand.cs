@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Harness.Core.Changes;
 using Harness.Core.Coverage;
 using Harness.Core.Reports;
 using Harness.Reporters.Html;
@@ -10,13 +11,14 @@ namespace Harness.Cli.Commands;
 
 /// <summary>
 /// <c>harness report INPUT… [--out DIR] [--formats …] [--fail-under-lines P] [--fail-under-branches P] [--title T]
-/// [--source-root DIR] [--path-map FROM=TO] [--strict]</c>: merges results and coverage files of any known format
+/// [--source-root DIR] [--path-map FROM=TO] [--strict] [--diff-base REF [--fail-under-patch P]]</c>: merges results and coverage files of any known format
 /// (told by content) into one report, written in every format asked for.
 /// </summary>
 /// <remarks>
 /// Exit codes: 0 reports written; 1 an input could not be read and <c>--strict</c> was given (nothing is written),
 /// or no input could be read at all; 2 bad usage (unknown format, bad percentage or mapping, no such input, output
-/// directory not writable); 3 reports written but coverage is under a <c>--fail-under-*</c> threshold.
+/// directory not writable, <c>--diff-base</c> outside git or unknown to it); 3 reports written but coverage is under a
+/// <c>--fail-under-*</c> threshold (<c>--fail-under-patch</c>: the changed lines since <c>--diff-base</c>).
 /// Every output path is a fixed name inside <c>--out</c>: nothing from an input's content is used to build one.
 /// </remarks>
 internal static class ReportCommand
@@ -34,6 +36,8 @@ internal static class ReportCommand
         var sourceRoot = new Option<string?>("--source-root") { Description = "Directory that relative source paths in the inputs are relative to." };
         var pathMaps = new Option<string[]>("--path-map") { Description = "FROM=TO: rewrite source paths starting with FROM (repeatable; for CI checkouts at other paths)." };
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 1, no reports) when any input cannot be read, instead of reporting the others." };
+        var diffBase = new Option<string?>("--diff-base") { Description = "Patch coverage: of the lines added or changed since REF (git diff plus uncommitted and untracked files of the current directory's repository), how many the coverage lists and ran." };
+        var failUnderPatch = new Option<string?>("--fail-under-patch") { Description = "With --diff-base: exit 3 (after writing the reports) when patch coverage is below P percent." };
         var command = new Command("report", "Merge result and coverage files of any format into one report: HTML, Cobertura, LCOV, JSON, markdown, JUnit.")
         {
             inputs,
@@ -45,6 +49,8 @@ internal static class ReportCommand
             sourceRoot,
             pathMaps,
             strict,
+            diffBase,
+            failUnderPatch,
         };
         command.SetAction(result => Run(new Settings(
             result.GetValue(inputs)!,
@@ -55,18 +61,46 @@ internal static class ReportCommand
             result.GetValue(title)!,
             result.GetValue(sourceRoot),
             result.GetValue(pathMaps) ?? [],
-            result.GetValue(strict))));
+            result.GetValue(strict))
+        {
+            DiffBase = result.GetValue(diffBase),
+            FailUnderPatch = result.GetValue(failUnderPatch),
+        }));
         return command;
     }
 
     private sealed record Settings(
-        string[] Inputs, string Output, string Formats, string? FailUnderLines, string? FailUnderBranches, string Title, string? SourceRoot, string[] PathMaps, bool Strict);
+        string[] Inputs, string Output, string Formats, string? FailUnderLines, string? FailUnderBranches, string Title, string? SourceRoot, string[] PathMaps, bool Strict)
+    {
+        public string? DiffBase { get; init; }
+
+        public string? FailUnderPatch { get; init; }
+    }
 
     private static int Run(Settings settings)
     {
-        if (!TryParseUsage(settings, out var formats, out var lineThreshold, out var branchThreshold, out var paths))
+        if (!TryParseUsage(settings, out var formats, out var lineThreshold, out var branchThreshold, out var paths)
+            || !TryPercent("--fail-under-patch", settings.FailUnderPatch, out var patchThreshold))
         {
             return 2;
+        }
+        if (patchThreshold is not null && settings.DiffBase is null)
+        {
+            Console.Error.WriteLine("harness: --fail-under-patch needs --diff-base REF");
+            return 2;
+        }
+        ChangeSet? changes = null;
+        if (settings.DiffBase is { } reference)
+        {
+            try
+            {
+                changes = GitChanges.Since(GitChanges.Repository(Environment.CurrentDirectory), reference);
+            }
+            catch (ChangeException e)
+            {
+                Console.Error.WriteLine($"harness: --diff-base: {e.Message}");
+                return 2;
+            }
         }
 
         var files = new List<InputFile>();
@@ -110,6 +144,10 @@ internal static class ReportCommand
 
         var merged = ReportData.Merge(read);
         merged = merged with { Coverage = CoverageMerge.Normalize(merged.Coverage, paths) };
+        if (changes is not null)
+        {
+            merged = merged with { Patch = PatchCoverage.From(merged.Coverage, changes) };
+        }
 
         // Inputs are in memory now, so clearing the outputs of an earlier report is safe even where they were inputs.
         using var output = OutputDirectory.TryOpen(settings.Output, [.. AllFormats.Select(f => f == "html" ? "html" : ReportWriters.FileName(f))]);
@@ -144,7 +182,7 @@ internal static class ReportCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"harness: lines: {coverage.LinesCovered}/{coverage.LinesValid} ({Percent(coverage.LinesCovered, coverage.LinesValid)}), branches: {coverage.BranchesCovered}/{coverage.BranchesValid} ({Percent(coverage.BranchesCovered, coverage.BranchesValid)}), functions: {coverage.FunctionsCovered}/{coverage.FunctionsValid} in {coverage.Files.Count} files; tests: {merged.Tests.Count} ({merged.FailedTests.Count()} failed); {read.Count} inputs; reports in {settings.Output}"));
 
-        var below = false;
+        var below = merged.Patch is { } patch && PatchBelow(patch, patchThreshold);
         if ((lineThreshold is not null || branchThreshold is not null) && coverage.LinesValid == 0 && coverage.BranchesValid == 0)
         {
             // No data cannot meet a threshold: a CI job whose coverage silently went missing must not pass the gate.
@@ -169,6 +207,34 @@ internal static class ReportCommand
             }
         }
         return below ? 3 : 0;
+    }
+
+    /// <summary>Prints the patch coverage per file and in total; whether it is below <paramref name="threshold"/>.</summary>
+    private static bool PatchBelow(PatchCoverage patch, double? threshold)
+    {
+        foreach (var file in patch.Files)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"harness: patch: {file.Path}: {file.Covered.Count}/{file.Coverable} ({Percent(file.Covered.Count, file.Coverable)}){(file.Uncovered.Count > 0 ? $", not run: {file.UncoveredRanges}" : "")}"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"harness: patch coverage since {patch.Base}: {patch.Covered}/{patch.Coverable} changed lines ({Percent(patch.Covered, patch.Coverable)}) in {patch.Files.Count} files"));
+        if (threshold is not { } percent)
+        {
+            return false;
+        }
+        if (patch.Coverable == 0)
+        {
+            // A change of comments, docs or build files has nothing to cover: it cannot fall short.
+            Console.Error.WriteLine("harness: no changed line is coverable; --fail-under-patch met");
+            return false;
+        }
+        if (100.0 * patch.Covered / patch.Coverable >= percent)
+        {
+            return false;
+        }
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"harness: patch coverage {Percent(patch.Covered, patch.Coverable)} is below {percent}%"));
+        return true;
     }
 
     private static bool TryParseUsage(Settings settings, out List<string> formats, out double? lineThreshold, out double? branchThreshold, out PathNormalizer paths)

@@ -53,11 +53,15 @@ internal static class TestCommand
         };
         noTests.AcceptOnlyFromAmong("fail", "warn", "pass");
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
+        var affected = new Option<bool>("--affected") { Description = "Run only the tests the change since the impact maps can reach (git diff plus uncommitted and untracked files; maps from --per-test-coverage runs in the history)." };
+        var since = new Option<string?>("--since") { Description = "With --affected: the change since REF (default HEAD); maps recorded at REF or an ancestor are used." };
+        var affectedIgnore = new Option<string[]>("--affected-ignore") { Description = "With --affected: glob of changed files that do not select every test (docs, data; repeatable)." };
+        var quarantineFlaky = new Option<bool>("--quarantine-flaky") { Description = "Tests the history knows as flaky (harness flaky) run, but their failures do not fail the run." };
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
+            repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests, affected, since, affectedIgnore, quarantineFlaky,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -83,6 +87,11 @@ internal static class TestCommand
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
             NoTests = result.GetValue(noTests) ?? "fail",
+            Affected = result.GetValue(affected),
+            Since = result.GetValue(since),
+            AffectedIgnore = result.GetValue(affectedIgnore) ?? [],
+            QuarantineFlaky = result.GetValue(quarantineFlaky),
+            HistoryOption = result.GetValue(history),
         }, cancellation)));
         return command;
     }
@@ -100,6 +109,21 @@ internal static class TestCommand
 
         /// <summary>What an empty selection means: <c>fail</c>, <c>warn</c> or <c>pass</c> (nextest's <c>--no-tests</c>).</summary>
         public string NoTests { get; init; } = "fail";
+
+        /// <summary>--affected, with --since REF and --affected-ignore globs.</summary>
+        public bool Affected { get; init; }
+
+        public string? Since { get; init; }
+
+        public string[] AffectedIgnore { get; init; } = [];
+
+        public bool QuarantineFlaky { get; init; }
+
+        /// <summary>--history as given: the file --affected and --quarantine-flaky read also under --no-history, which only stops recording.</summary>
+        public string? HistoryOption { get; init; }
+
+        /// <summary>The history file the run reads from (resolved only when a selection needs it: for cargo that asks cargo metadata).</summary>
+        public string ReadHistory => History ?? TestHistory.PathFor(HistoryOption, Suites);
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -120,7 +144,13 @@ internal static class TestCommand
             Warmup = settings.Warmup,
             Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
             ProfileRate = settings.ProfileRate,
+            Affected = settings.Affected ? new AffectedTests(settings.ReadHistory, Environment.CurrentDirectory, settings.Since, settings.AffectedIgnore) : null,
         };
+        if (!settings.Affected && (settings.Since is not null || settings.AffectedIgnore.Length > 0))
+        {
+            Console.Error.WriteLine("harness: --since and --affected-ignore need --affected");
+            return 2;
+        }
         if (request.Problem() is { } problem)
         {
             Console.Error.WriteLine($"harness: {problem}");
@@ -163,7 +193,17 @@ internal static class TestCommand
         IReportWriter[] writers = settings.Coverage ? [new JUnitWriter(), .. CoverageWriters.All] : [new JUnitWriter()];
         var profiles = settings.ProfileRate is null ? null : new ProfileSink(settings.Output, 10);
         var history = settings.History is null ? null : new HistorySink(settings.History, TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup));
-        IRunSink?[] sinks = [new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history];
+        IReadOnlySet<string> quarantined;
+        try
+        {
+            quarantined = settings.QuarantineFlaky ? FlakyCommand.Quarantined(settings.ReadHistory) : new HashSet<string>();
+        }
+        catch (HarnessException e)
+        {
+            Console.Error.WriteLine(ErrorLine.For(e));
+            return 2;
+        }
+        IRunSink?[] sinks = [new AffectedOutput(), new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history];
         RunSummary summary;
         try
         {
@@ -185,7 +225,8 @@ internal static class TestCommand
         {
             Console.Error.WriteLine($"harness: {historyError}");
         }
-        var failed = summary.Failed.ToList();
+        var failed = summary.Failed.Where(f => !quarantined.Contains(f.Test.FullyQualifiedName)).ToList();
+        var quarantinedFailures = summary.Failed.Where(f => quarantined.Contains(f.Test.FullyQualifiedName)).ToList();
         Console.WriteLine();
         TestProgress.Summary(results);
         var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
@@ -197,9 +238,17 @@ internal static class TestCommand
                 Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
             }
         }
-        var stopped = Count(results, TestOutcome.Cancelled) + Count(results, TestOutcome.NotRun) > 0;
+        var stopped = Count(results, TestOutcome.Cancelled) + Count(results, TestOutcome.NotRun) - summary.NotAffected > 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped{(stopped ? $", {Count(results, TestOutcome.Cancelled)} cancelled, {Count(results, TestOutcome.NotRun)} not run" : "")} in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky) + quarantinedFailures.Count} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped{(stopped ? $", {Count(results, TestOutcome.Cancelled)} cancelled, {Count(results, TestOutcome.NotRun)} not run" : "")} in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
+        if (settings.Affected)
+        {
+            Console.WriteLine($"harness: --affected: {summary.Selected} of {summary.Selected + summary.NotAffected} tests affected, {summary.NotAffected} skipped (not-run in results.json)");
+        }
+        if (quarantinedFailures.Count > 0)
+        {
+            Console.WriteLine($"harness: quarantined (flaky in history, not failing the run): {string.Join(", ", quarantinedFailures.Select(f => f.Test.FullyQualifiedName))}");
+        }
         if (stopped)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -218,7 +267,8 @@ internal static class TestCommand
         {
             Console.Write(profiles.Text);
         }
-        if (summary.Selected == 0 && !summary.Cancelled && settings.NoTests != "pass")
+        // Under --affected an empty selection is an answer (the change reaches no test), not a mistake.
+        if (summary.Selected == 0 && !summary.Cancelled && settings.NoTests != "pass" && !(settings.Affected && summary.NotAffected > 0))
         {
             Console.Error.WriteLine($"harness: {(settings.NoTests == "fail" ? "error" : "warning")}: no tests to run ({summary.Listed} listed, none selected; --no-tests pass|warn|fail)");
             if (settings.NoTests == "fail")

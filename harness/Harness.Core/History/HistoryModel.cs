@@ -12,7 +12,11 @@ namespace Harness.Core.History;
 /// <param name="Repeat">Measured runs of each test.</param>
 /// <param name="Warmup">Discarded runs of each test before them.</param>
 public sealed record RunInfo(
-    long Id, DateTimeOffset Started, string? Commit, string? Branch, string Machine, int Cores, string HarnessVersion, string Suites, int Repeat, int Warmup);
+    long Id, DateTimeOffset Started, string? Commit, string? Branch, string Machine, int Cores, string HarnessVersion, string Suites, int Repeat, int Warmup)
+{
+    /// <summary>The top level of the git working tree the run started in (not stored: impact maps are kept relative to it).</summary>
+    public string? Repository { get; init; }
+}
 
 /// <summary>One measured run of one test.</summary>
 /// <param name="Test">The test's fully qualified name.</param>
@@ -21,6 +25,12 @@ public sealed record RunInfo(
 /// <param name="Outcome">How it ended (<c>passed</c>, <c>failed</c>…, as in results.json).</param>
 public sealed record TimingSample(string Test, int Iteration, double Seconds, string Outcome)
 {
+    /// <summary>The content hash of the test's binary (<see cref="SqliteHistoryStore.HashBinaries"/>); null in runs recorded before schema 2.</summary>
+    public string? Binary { get; init; }
+
+    /// <summary>Why it did not pass, when it did not.</summary>
+    public string? Message { get; init; }
+
     /// <summary>Only passing runs time the code under test; a failure may stop anywhere.</summary>
     public bool Passed => Outcome == "passed";
 }

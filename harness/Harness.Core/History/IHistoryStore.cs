@@ -7,8 +7,8 @@ namespace Harness.Core.History;
 /// </summary>
 public interface IHistoryStore : IDisposable
 {
-    /// <summary>Records a run and all its samples atomically; returns the run with its assigned id.</summary>
-    RunInfo Record(RunInfo run, IReadOnlyList<TimingSample> samples);
+    /// <summary>Records a run, all its samples and the impact maps it made (under per-test coverage) atomically; returns the run with its assigned id.</summary>
+    RunInfo Record(RunInfo run, IReadOnlyList<TimingSample> samples, IReadOnlyList<ImpactMap>? impact = null);
 
     /// <summary>The run with this id, or <see langword="null"/>.</summary>
     RunInfo? Run(long id);
@@ -24,4 +24,13 @@ public interface IHistoryStore : IDisposable
 
     /// <summary>Every sample of a run, by test then iteration.</summary>
     IReadOnlyList<TimingSample> Samples(long runId);
+
+    /// <summary>The content hash of each binary, cached by path, modification time and size.</summary>
+    IReadOnlyDictionary<string, string> HashBinaries(IEnumerable<string> paths);
+
+    /// <summary>The commits with impact maps for tests whose names start with one of <paramref name="prefixes"/>, newest first.</summary>
+    IReadOnlyList<string> ImpactCommits(IEnumerable<string> prefixes, int count);
+
+    /// <summary>Every test's newest impact map recorded at <paramref name="commit"/>, by test name.</summary>
+    IReadOnlyDictionary<string, ImpactMap> ImpactMaps(string commit);
 }

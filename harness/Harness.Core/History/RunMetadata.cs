@@ -11,9 +11,13 @@ public static class RunMetadata
     {
         var commit = Git(workingDirectory, "rev-parse", "--verify", "--quiet", "HEAD");
         var branch = commit is null ? null : Git(workingDirectory, "rev-parse", "--abbrev-ref", "HEAD");
+        var repository = commit is null ? null : Git(workingDirectory, "rev-parse", "--show-toplevel");
         return new RunInfo(
             0, DateTimeOffset.UtcNow, commit, branch is null or "HEAD" ? null : branch, Environment.MachineName, Environment.ProcessorCount,
-            typeof(RunMetadata).Assembly.GetName().Version?.ToString() ?? "0", string.Join(' ', suites), repeat, warmup);
+            typeof(RunMetadata).Assembly.GetName().Version?.ToString() ?? "0", string.Join(' ', suites), repeat, warmup)
+        {
+            Repository = repository,
+        };
     }
 
     /// <summary>One line git prints, or <see langword="null"/> outside a repository or without git.</summary>

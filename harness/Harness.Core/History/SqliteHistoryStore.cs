@@ -13,11 +13,15 @@ namespace Harness.Core.History;
 /// writers queue for the write lock up front instead of failing on a lock upgrade; and a long busy timeout,
 /// so a writer that finds the lock taken waits its turn rather than giving up. Ids come from
 /// <c>AUTOINCREMENT</c> and so are never reused and follow the order runs were recorded.
+/// Schema 2 adds each sample's binary hash and failure message (for <c>harness flaky</c>), the impact maps of
+/// <c>--per-test-coverage</c> runs (<c>impact</c>: one row a test; <c>impact_lines</c>: one <see cref="LineBlob"/> a
+/// test and file) and a cache of binary hashes by path, modification time and size; a schema 1 file is migrated in
+/// place when opened (its samples keep null hashes).
 /// </remarks>
 public sealed class SqliteHistoryStore : IHistoryStore
 {
     /// <summary>The schema this code writes, kept in <c>PRAGMA user_version</c>.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(60);
 
@@ -76,32 +80,56 @@ public sealed class SqliteHistoryStore : IHistoryStore
         {
             return;
         }
+        if (version < 1)
+        {
+                Execute(connection, """
+                CREATE TABLE IF NOT EXISTS runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    started TEXT NOT NULL,
+                    commit_id TEXT,
+                    branch TEXT,
+                    machine TEXT NOT NULL,
+                    cores INTEGER NOT NULL,
+                    harness TEXT NOT NULL,
+                    suites TEXT NOT NULL,
+                    repeat INTEGER NOT NULL,
+                    warmup INTEGER NOT NULL);
+                CREATE INDEX IF NOT EXISTS runs_by_commit ON runs (commit_id);
+                CREATE TABLE IF NOT EXISTS samples (
+                    run_id INTEGER NOT NULL REFERENCES runs (id),
+                    test TEXT NOT NULL,
+                    iteration INTEGER NOT NULL,
+                    seconds REAL NOT NULL,
+                    outcome TEXT NOT NULL,
+                    PRIMARY KEY (run_id, test, iteration)) WITHOUT ROWID;
+                """, transaction);
+        }
         Execute(connection, """
-            CREATE TABLE IF NOT EXISTS runs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                started TEXT NOT NULL,
-                commit_id TEXT,
-                branch TEXT,
-                machine TEXT NOT NULL,
-                cores INTEGER NOT NULL,
-                harness TEXT NOT NULL,
-                suites TEXT NOT NULL,
-                repeat INTEGER NOT NULL,
-                warmup INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS runs_by_commit ON runs (commit_id);
-            CREATE TABLE IF NOT EXISTS samples (
+            ALTER TABLE samples ADD COLUMN binary_hash TEXT;
+            ALTER TABLE samples ADD COLUMN message TEXT;
+            CREATE TABLE impact (
                 run_id INTEGER NOT NULL REFERENCES runs (id),
                 test TEXT NOT NULL,
-                iteration INTEGER NOT NULL,
-                seconds REAL NOT NULL,
-                outcome TEXT NOT NULL,
-                PRIMARY KEY (run_id, test, iteration)) WITHOUT ROWID;
+                binary_hash TEXT NOT NULL,
+                PRIMARY KEY (run_id, test)) WITHOUT ROWID;
+            CREATE INDEX impact_by_test ON impact (test, run_id);
+            CREATE TABLE impact_lines (
+                run_id INTEGER NOT NULL,
+                test TEXT NOT NULL,
+                file TEXT NOT NULL,
+                lines BLOB NOT NULL,
+                PRIMARY KEY (run_id, test, file)) WITHOUT ROWID;
+            CREATE TABLE binaries (
+                path TEXT PRIMARY KEY,
+                modified INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                hash TEXT NOT NULL) WITHOUT ROWID;
             """, transaction);
         Execute(connection, $"PRAGMA user_version = {SchemaVersion}", transaction);
         transaction.Commit();
     }
 
-    public RunInfo Record(RunInfo run, IReadOnlyList<TimingSample> samples)
+    public RunInfo Record(RunInfo run, IReadOnlyList<TimingSample> samples, IReadOnlyList<ImpactMap>? impact = null)
     {
         return Guard("record a run", () =>
         {
@@ -126,12 +154,17 @@ public sealed class SqliteHistoryStore : IHistoryStore
 
             using var insertSample = _connection.CreateCommand();
             insertSample.Transaction = transaction;
-            insertSample.CommandText = "INSERT INTO samples (run_id, test, iteration, seconds, outcome) VALUES ($run, $test, $iteration, $seconds, $outcome)";
-            var runParameter = insertSample.Parameters.AddWithValue("$run", id);
+            insertSample.CommandText = """
+                INSERT INTO samples (run_id, test, iteration, seconds, outcome, binary_hash, message)
+                VALUES ($run, $test, $iteration, $seconds, $outcome, $binary, $message)
+                """;
+            insertSample.Parameters.AddWithValue("$run", id);
             var test = insertSample.Parameters.Add("$test", SqliteType.Text);
             var iteration = insertSample.Parameters.Add("$iteration", SqliteType.Integer);
             var seconds = insertSample.Parameters.Add("$seconds", SqliteType.Real);
             var outcome = insertSample.Parameters.Add("$outcome", SqliteType.Text);
+            var binary = insertSample.Parameters.Add("$binary", SqliteType.Text);
+            var message = insertSample.Parameters.Add("$message", SqliteType.Text);
             insertSample.Prepare();
             foreach (var sample in samples)
             {
@@ -139,12 +172,165 @@ public sealed class SqliteHistoryStore : IHistoryStore
                 iteration.Value = sample.Iteration;
                 seconds.Value = sample.Seconds;
                 outcome.Value = sample.Outcome;
+                binary.Value = (object?)sample.Binary ?? DBNull.Value;
+                message.Value = (object?)sample.Message ?? DBNull.Value;
                 insertSample.ExecuteNonQuery();
             }
+            RecordImpact(transaction, id, impact ?? []);
             transaction.Commit();
             return run with { Id = id };
         });
     }
+
+    private void RecordImpact(SqliteTransaction transaction, long runId, IReadOnlyList<ImpactMap> maps)
+    {
+        if (maps.Count == 0)
+        {
+            return;
+        }
+        using var insertTest = _connection.CreateCommand();
+        insertTest.Transaction = transaction;
+        insertTest.CommandText = "INSERT INTO impact (run_id, test, binary_hash) VALUES ($run, $test, $binary)";
+        insertTest.Parameters.AddWithValue("$run", runId);
+        var test = insertTest.Parameters.Add("$test", SqliteType.Text);
+        var binary = insertTest.Parameters.Add("$binary", SqliteType.Text);
+        insertTest.Prepare();
+        using var insertLines = _connection.CreateCommand();
+        insertLines.Transaction = transaction;
+        insertLines.CommandText = "INSERT INTO impact_lines (run_id, test, file, lines) VALUES ($run, $test, $file, $lines)";
+        insertLines.Parameters.AddWithValue("$run", runId);
+        var lineTest = insertLines.Parameters.Add("$test", SqliteType.Text);
+        var file = insertLines.Parameters.Add("$file", SqliteType.Text);
+        var lines = insertLines.Parameters.Add("$lines", SqliteType.Blob);
+        insertLines.Prepare();
+        foreach (var map in maps)
+        {
+            test.Value = map.Test;
+            binary.Value = map.Binary;
+            insertTest.ExecuteNonQuery();
+            foreach (var (path, covered) in map.Lines)
+            {
+                lineTest.Value = map.Test;
+                file.Value = path;
+                lines.Value = LineBlob.Encode(covered);
+                insertLines.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <remarks>
+    /// SHA-256 of the content, from the cache when the file's modification time and size are the ones hashed before:
+    /// a test binary is hashed once per build, not once per run. A file that cannot be read hashes to <c>missing</c>.
+    /// </remarks>
+    public IReadOnlyDictionary<string, string> HashBinaries(IEnumerable<string> paths) => Guard("hash binaries", () =>
+    {
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var select = _connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT hash FROM binaries WHERE path = $path AND modified = $modified AND size = $size";
+        var path = select.Parameters.Add("$path", SqliteType.Text);
+        var modified = select.Parameters.Add("$modified", SqliteType.Integer);
+        var size = select.Parameters.Add("$size", SqliteType.Integer);
+        using var upsert = _connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = "INSERT OR REPLACE INTO binaries (path, modified, size, hash) VALUES ($path, $modified, $size, $hash)";
+        var upsertPath = upsert.Parameters.Add("$path", SqliteType.Text);
+        var upsertModified = upsert.Parameters.Add("$modified", SqliteType.Integer);
+        var upsertSize = upsert.Parameters.Add("$size", SqliteType.Integer);
+        var hash = upsert.Parameters.Add("$hash", SqliteType.Text);
+        foreach (var file in paths.Distinct(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists)
+            {
+                hashes[file] = "missing";
+                continue;
+            }
+            path.Value = upsertPath.Value = info.FullName;
+            modified.Value = upsertModified.Value = info.LastWriteTimeUtc.Ticks;
+            size.Value = upsertSize.Value = info.Length;
+            if (select.ExecuteScalar() is string known)
+            {
+                hashes[file] = known;
+                continue;
+            }
+            try
+            {
+                using var stream = File.OpenRead(info.FullName);
+                hash.Value = hashes[file] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                hashes[file] = "missing";
+                continue;
+            }
+            upsert.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return (IReadOnlyDictionary<string, string>)hashes;
+    });
+
+    public IReadOnlyList<string> ImpactCommits(IEnumerable<string> prefixes, int count) => Guard("read impact maps", () =>
+    {
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var prefix in prefixes.Distinct(StringComparer.Ordinal))
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT r.commit_id, max(r.id) AS newest FROM runs r
+                WHERE r.commit_id IS NOT NULL
+                AND EXISTS (SELECT 1 FROM impact i WHERE i.run_id = r.id AND substr(i.test, 1, length($prefix)) = $prefix)
+                GROUP BY r.commit_id ORDER BY newest DESC LIMIT $count
+                """;
+            command.Parameters.AddWithValue("$prefix", prefix);
+            command.Parameters.AddWithValue("$count", count);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var commit = reader.GetString(0);
+                newest[commit] = Math.Max(newest.GetValueOrDefault(commit, long.MinValue), reader.GetInt64(1));
+            }
+        }
+        return (IReadOnlyList<string>)[.. newest.OrderByDescending(c => c.Value).Take(count).Select(c => c.Key)];
+    });
+
+    /// <exception cref="HistoryException">The store cannot be read, or a stored line blob is corrupt.</exception>
+    public IReadOnlyDictionary<string, ImpactMap> ImpactMaps(string commit) => Guard("read impact maps", () =>
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            SELECT i.test, i.binary_hash, l.file, l.lines
+            FROM impact i
+            JOIN (SELECT i2.test, max(i2.run_id) AS run_id FROM impact i2 JOIN runs r ON r.id = i2.run_id
+                  WHERE r.commit_id = $commit GROUP BY i2.test) newest ON newest.test = i.test AND newest.run_id = i.run_id
+            LEFT JOIN impact_lines l ON l.run_id = i.run_id AND l.test = i.test
+            ORDER BY i.test
+            """;
+        command.Parameters.AddWithValue("$commit", commit);
+        using var reader = command.ExecuteReader();
+        var maps = new Dictionary<string, (string Binary, Dictionary<string, int[]> Lines)>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var test = reader.GetString(0);
+            if (!maps.TryGetValue(test, out var map))
+            {
+                maps[test] = map = (reader.GetString(1), new Dictionary<string, int[]>(StringComparer.Ordinal));
+            }
+            if (!reader.IsDBNull(2))
+            {
+                try
+                {
+                    map.Lines[reader.GetString(2)] = LineBlob.Decode((byte[])reader.GetValue(3));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new HistoryException($"{_path}: impact map of {test}, {reader.GetString(2)}: {e.Message}", e);
+                }
+            }
+        }
+        return (IReadOnlyDictionary<string, ImpactMap>)maps.ToDictionary(m => m.Key, m => new ImpactMap(m.Key, m.Value.Binary, m.Value.Lines), StringComparer.Ordinal);
+    });
 
     public RunInfo? Run(long id) => Runs("WHERE id = $value", id).FirstOrDefault();
 
@@ -159,13 +345,17 @@ public sealed class SqliteHistoryStore : IHistoryStore
     public IReadOnlyList<TimingSample> Samples(long runId) => Guard("read samples", () =>
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT test, iteration, seconds, outcome FROM samples WHERE run_id = $run ORDER BY test, iteration";
+        command.CommandText = "SELECT test, iteration, seconds, outcome, binary_hash, message FROM samples WHERE run_id = $run ORDER BY test, iteration";
         command.Parameters.AddWithValue("$run", runId);
         using var reader = command.ExecuteReader();
         var samples = new List<TimingSample>();
         while (reader.Read())
         {
-            samples.Add(new TimingSample(reader.GetString(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetString(3)));
+            samples.Add(new TimingSample(reader.GetString(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetString(3))
+            {
+                Binary = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Message = reader.IsDBNull(5) ? null : reader.GetString(5),
+            });
         }
         return (IReadOnlyList<TimingSample>)samples;
     });

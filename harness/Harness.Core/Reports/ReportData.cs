@@ -8,6 +8,9 @@ namespace Harness.Core.Reports;
 /// <param name="Tests">Test results (outcome, duration, output) sorted by suite, binary and name.</param>
 public sealed record ReportData(CoverageReport Coverage, IReadOnlyList<ResultEntry> Tests)
 {
+    /// <summary>With <c>--diff-base</c>: the coverage of the lines changed since the base; null otherwise.</summary>
+    public PatchCoverage? Patch { get; init; }
+
     public static ReportData Empty { get; } = new(new CoverageReport([], DateTimeOffset.UnixEpoch), []);
 
     public static ReportData FromCoverage(CoverageReport coverage) => new(coverage, []);

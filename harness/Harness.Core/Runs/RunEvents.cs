@@ -2,6 +2,7 @@ using Harness.Core.Coverage;
 using Harness.Core.Frameworks;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
+using Harness.Core.Suites;
 
 namespace Harness.Core.Runs;
 
@@ -13,6 +14,9 @@ public abstract record RunEvent;
 
 /// <summary>A line of a build or listing tool (cargo's progress and diagnostics, ctest's errors) while suites are discovered.</summary>
 public sealed record BuildOutput(string Line) : RunEvent;
+
+/// <summary>Under <c>--affected</c>: which selected tests the change reaches (and why), and which it does not; before <see cref="RunStarted"/>.</summary>
+public sealed record AffectedChosen(AffectedSelection Selection) : RunEvent;
 
 /// <summary>The tests are listed and selected; nothing has run yet.</summary>
 /// <param name="Selected">The tests that will run, sorted by name.</param>
@@ -60,6 +64,9 @@ public sealed record RunSummary(
     ProfileCollector? Profiles)
 {
     public bool FlakyFails { get; init; }
+
+    /// <summary>Under <c>--affected</c>: how many of <see cref="Results"/> are tests the change does not reach (not run, with the reason).</summary>
+    public int NotAffected { get; init; }
 
     /// <summary>How many measured passes the run asked for (<c>--repeat</c>).</summary>
     public int MeasuredPasses { get; init; } = 1;

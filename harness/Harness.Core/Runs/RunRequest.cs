@@ -23,6 +23,9 @@ public sealed record RunRequest
     /// <summary>Which of the listed tests run (filters, partition).</summary>
     public TestSelection Selection { get; init; } = new();
 
+    /// <summary><c>--affected</c>: after the selection, only the tests a change since the impact maps can reach run; null runs the selection.</summary>
+    public AffectedTests? Affected { get; init; }
+
     /// <summary>Test processes at once.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
 

@@ -108,6 +108,12 @@ public sealed class TestRun
         var catalog = _request.Tests is { } given ? new SuiteCatalog([.. given.Select(t => t.Binary)], given) : List(emit);
         var all = catalog.Tests;
         var selected = _request.Selection.Apply(all);
+        var affected = _request.Affected?.Choose(selected);
+        if (affected is not null)
+        {
+            selected = [.. affected.Selected.Select(c => c.Test)];
+            emit(new AffectedChosen(affected));
+        }
         var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) { Profile = profiles, MaxOutput = _request.MaxOutput };
@@ -138,7 +144,8 @@ public sealed class TestRun
         // Tests never started (the run was cancelled or stopped by fail-fast first) are listed as such, with no measured run.
         var notRun = selected.Where(t => !measured.ContainsKey(t.FullyQualifiedName))
             .Select(t => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(t, TestOutcome.NotRun, NotRunMessage), 0, false), []));
-        var repeated = measured.Values.Select(Summarize).Concat(notRun).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
+        var notAffected = (affected?.Skipped ?? []).Select(c => new RepeatedTest(new FinishedTest(TestResult.WithoutRun(c.Test, TestOutcome.NotRun, c.Reason), 0, false), []));
+        var repeated = measured.Values.Select(Summarize).Concat(notRun).Concat(notAffected).OrderBy(r => r.Final.Test.FullyQualifiedName, StringComparer.Ordinal).ToList();
         if (coverage is not null)
         {
             PlanUnrun(coverage.Planner, catalog.Binaries);
@@ -148,6 +155,7 @@ public sealed class TestRun
         {
             FlakyFails = _request.FlakyFails,
             MeasuredPasses = _request.Repeat,
+            NotAffected = affected?.Skipped.Count ?? 0,
         };
     }
 

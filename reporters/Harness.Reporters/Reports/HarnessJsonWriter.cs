@@ -28,7 +28,9 @@ namespace Harness.Reporters.Reports;
 ///                             "branches": [ { "block": 0, "arm": 0, "taken": 1 } ],  // optional; taken null = unknown
 ///                             "tests": [ "calc.tests.adds" ] } ],                       // optional
 ///                "functions": [ { "name": "calc::add", "line": 3, "endLine": 5, "hits": 1, "hasCode": true } ] } ],
-///   "tests": [ /* results.json test entries: fullyQualifiedName, suite, outcome, seconds, … */ ]
+///   "tests": [ /* results.json test entries: fullyQualifiedName, suite, outcome, seconds, … */ ],
+///   "patch": { "base": "1a2b3c4d5e6f", "covered": 1, "coverable": 2,   // only with --diff-base; not read back
+///              "files": [ { "path": "src/lib.rs", "covered": 1, "coverable": 2, "uncovered": [ 12 ] } ] }
 /// }
 /// </code>
 /// Files are sorted by path, lines by number, functions by line then name; totals are derived and ignored on read.
@@ -72,6 +74,35 @@ public sealed class HarnessJsonWriter : IReportWriter
         json.WriteEndArray();
         json.WritePropertyName("tests");
         ResultEntry.WriteAll(json, data.Tests);
+        if (data.Patch is { } patch)
+        {
+            WritePatch(json, patch);
+        }
+        json.WriteEndObject();
+    }
+
+    private static void WritePatch(Utf8JsonWriter json, PatchCoverage patch)
+    {
+        json.WriteStartObject("patch");
+        json.WriteString("base", patch.Base);
+        json.WriteNumber("covered", patch.Covered);
+        json.WriteNumber("coverable", patch.Coverable);
+        json.WriteStartArray("files");
+        foreach (var file in patch.Files)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", file.Path);
+            json.WriteNumber("covered", file.Covered.Count);
+            json.WriteNumber("coverable", file.Coverable);
+            json.WriteStartArray("uncovered");
+            foreach (var line in file.Uncovered)
+            {
+                json.WriteNumberValue(line);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -7,8 +7,9 @@ using Harness.Core.Reports;
 namespace Harness.Reporters.Reports;
 
 /// <summary>
-/// A GitHub-flavoured markdown summary for pull-request comments and <c>$GITHUB_STEP_SUMMARY</c>: totals, failed
-/// tests, the worst-covered files, and a per-file table.
+/// A GitHub-flavoured markdown summary for pull-request comments and <c>$GITHUB_STEP_SUMMARY</c>: totals, patch
+/// coverage (with <c>--diff-base</c>: the changed lines per file, uncovered ones as ranges), failed tests, the
+/// worst-covered files, and a per-file table.
 /// </summary>
 /// <remarks>
 /// Paths, names and messages are untrusted: markdown and HTML metacharacters are backslash-escaped or written as
@@ -48,7 +49,21 @@ public sealed class MarkdownWriter : IReportWriter
         {
             text.Append(Invariant($"| Tests passed | {data.Tests.Count(t => t.Outcome == TestOutcome.Passed)} | {data.Tests.Count} | {Percent(data.Tests.Count(t => t.Outcome == TestOutcome.Passed), data.Tests.Count)} |\n"));
         }
+        if (data.Patch is { } patchTotals)
+        {
+            Row(text, Invariant($"Changed lines since `{Code(patchTotals.Base)}`"), patchTotals.Covered, patchTotals.Coverable);
+        }
         text.Append('\n');
+
+        if (data.Patch is { Files.Count: > 0 } patch)
+        {
+            text.Append(Invariant($"## Patch coverage: {Percent(patch.Covered, patch.Coverable)} of changed lines\n\n| changed file | covered | coverable | % | uncovered changed lines |\n|---|---:|---:|---:|---|\n"));
+            foreach (var file in patch.Files.Take(MaxFiles))
+            {
+                text.Append(Invariant($"| `{Code(file.Path)}` | {file.Covered.Count} | {file.Coverable} | {Percent(file.Covered.Count, file.Coverable)} | {(file.Uncovered.Count == 0 ? "" : Escape(file.UncoveredRanges))} |\n"));
+            }
+            text.Append(Invariant($"| **total** | {patch.Covered} | {patch.Coverable} | {Percent(patch.Covered, patch.Coverable)} | |\n\n"));
+        }
 
         if (failed.Count > 0)
         {
