@@ -87,9 +87,9 @@ internal static class CoverCommand
         {
             result = Tracer.Run(options, planner, interrupted.Token);
         }
-        catch (TracerException e)
+        catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         CoverageSummary.PrintWarnings(planner);

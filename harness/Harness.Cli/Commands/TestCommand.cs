@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Harness.Core;
 using Harness.Core.Coverage;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
