@@ -52,11 +52,12 @@ internal static class TestCommand
         };
         noTests.AcceptOnlyFromAmong("fail", "warn", "pass");
         var profileRate = new Option<int>("--profile-rate") { Description = "With --profile: samples per second per thread (1–10000).", DefaultValueFactory = _ => ProfileCollector.DefaultRate };
+        var noCapture = new Option<bool>("--no-capture") { Description = "Print each line a test prints as it prints it, prefixed with the test's name (stdout to stdout, stderr to stderr); every test then runs in a process of its own." };
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
+            repeat, warmup, history, noHistory, profile, profileRate, noCapture, maxOutput, noTests,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -81,6 +82,7 @@ internal static class TestCommand
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
+            NoCapture = result.GetValue(noCapture),
             NoTests = result.GetValue(noTests) ?? "fail",
         }, cancellation)));
         return command;
@@ -93,6 +95,9 @@ internal static class TestCommand
     {
         /// <summary>With --profile: the sampling rate; null without.</summary>
         public int? ProfileRate { get; init; }
+
+        /// <summary>--no-capture: stream each test's output lines to the console.</summary>
+        public bool NoCapture { get; init; }
 
         /// <summary>--max-output as given (<c>1M</c>).</summary>
         public string MaxOutput { get; init; } = "1M";
@@ -119,6 +124,7 @@ internal static class TestCommand
             Warmup = settings.Warmup,
             Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
             ProfileRate = settings.ProfileRate,
+            StreamOutput = settings.NoCapture,
         };
         if (request.Problem() is { } problem)
         {
@@ -162,7 +168,11 @@ internal static class TestCommand
         IReportWriter[] writers = settings.Coverage ? [new JUnitWriter(), .. CoverageWriters.All] : [new JUnitWriter()];
         var profiles = settings.ProfileRate is null ? null : new ProfileSink(settings.Output, 10);
         var history = settings.History is null ? null : new HistorySink(settings.History, TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup));
-        IRunSink?[] sinks = [new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history];
+        IRunSink?[] sinks =
+        [
+            new TestProgress(settings.FlakyFails), new TestSummary(settings.Output, Environment.GetEnvironmentVariable),
+            new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history,
+        ];
         RunSummary summary;
         try
         {
@@ -178,45 +188,16 @@ internal static class TestCommand
             Console.Error.WriteLine($"harness: {settings.Output}: cannot write results: {e.Message}");
             return 2;
         }
-
-        var results = summary.Results;
         if (history?.Error is { } historyError)
         {
             Console.Error.WriteLine($"harness: {historyError}");
-        }
-        var failed = summary.Failed.ToList();
-        Console.WriteLine();
-        TestProgress.Summary(results);
-        var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
-        foreach (var failure in failed)
-        {
-            Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
-            if (annotate)
-            {
-                Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
-            }
-        }
-        var stopped = Count(results, TestOutcome.Cancelled) + Count(results, TestOutcome.NotRun) > 0;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky)} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped{(stopped ? $", {Count(results, TestOutcome.Cancelled)} cancelled, {Count(results, TestOutcome.NotRun)} not run" : "")} in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
-        if (stopped)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"harness: {(summary.Cancelled ? "interrupted" : "stopped by --fail-fast")}: {results.Count(r => r.Outcome.Ran())} of {results.Count} ran"));
-        }
-        if (summary is { Coverage: { } collector, CoverageReport: { } report })
-        {
-            CoverageSummary.PrintWarnings(collector.Planner);
-            Console.WriteLine($"harness: {CoverageSummary.Lines(report)}");
         }
         if (history?.Line is { } historyLine)
         {
             Console.WriteLine(historyLine);
         }
-        if (profiles is not null)
-        {
-            Console.Write(profiles.Text);
-        }
+        Console.Write(profiles?.Text);
+
         if (summary.Selected == 0 && !summary.Cancelled && settings.NoTests != "pass")
         {
             Console.Error.WriteLine($"harness: {(settings.NoTests == "fail" ? "error" : "warning")}: no tests to run ({summary.Listed} listed, none selected; --no-tests pass|warn|fail)");
@@ -231,8 +212,6 @@ internal static class TestCommand
         {
             return 128 + (Volatile.Read(ref received) is > 0 and var signal ? signal : 2);
         }
-        return failed.Count > 0 ? 1 : 0;
+        return summary.Failed.Any() ? 1 : 0;
     }
-
-    private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);
 }
