@@ -168,10 +168,11 @@ internal static class TestCommand
         IReportWriter[] writers = settings.Coverage ? [new JUnitWriter(), .. CoverageWriters.All] : [new JUnitWriter()];
         var profiles = settings.ProfileRate is null ? null : new ProfileSink(settings.Output, 10);
         var history = settings.History is null ? null : new HistorySink(settings.History, TestHistory.Start(settings.Suites, settings.Repeat, settings.Warmup));
+        // The summary after the files: it names where they are, so it follows their writing (a failure stops the run first).
         IRunSink?[] sinks =
         [
-            new TestProgress(settings.FlakyFails), new TestSummary(settings.Output, Environment.GetEnvironmentVariable),
-            new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history,
+            new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles,
+            new TestSummary(settings.Output, Environment.GetEnvironmentVariable), history,
         ];
         RunSummary summary;
         try
