@@ -1,4 +1,3 @@
-using Harness.Core;
 using Harness.Core.Suites;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Adapter;

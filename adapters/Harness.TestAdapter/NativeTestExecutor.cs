@@ -118,7 +118,14 @@ public sealed class NativeTestExecutor : ITestExecutor
         IRunSink[] sinks = coverageDirectory is null
             ? [new VsTestRecorder(handle, tests)]
             : [new VsTestRecorder(handle, tests), new CoberturaFileSink(source, coverageDirectory, handle)];
-        new TestRun(request).Run(sinks, _cancellation.Token);
+        try
+        {
+            new TestRun(request).Run(sinks, _cancellation.Token);
+        }
+        catch (HarnessException e)
+        {
+            handle.SendMessage(TestMessageLevel.Error, $"harness: {Path.GetFileName(source)}: {e.Message}");
+        }
     }
 
     /// <summary>Where this run's coverage goes: the collector's directory, else the results directory when

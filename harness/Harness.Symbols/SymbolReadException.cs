@@ -4,7 +4,7 @@ namespace Harness.Symbols;
 /// The one error the symbol reader raises for bad input: a file that is not ELF, is truncated,
 /// has no debug information, or carries corrupted DWARF. The message names the file and the problem.
 /// </summary>
-public sealed class SymbolReadException : Exception
+public sealed class SymbolReadException : HarnessException
 {
     public SymbolReadException(string path, string problem, Exception? inner = null)
         : base($"{path}: {problem}", inner)

@@ -150,4 +150,4 @@ internal static unsafe class Launcher
 }
 
 /// <summary>The tracer could not do its job (start, seize, read or write the tracee); the message says why.</summary>
-public sealed class TracerException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class TracerException(string message, Exception? inner = null) : HarnessException(message, inner);

@@ -147,6 +147,17 @@ public sealed class BadInputTests(BadInputFiles inputs) : IClassFixture<BadInput
         Assert.Contains(expectedWord, exception.Problem, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void Load_NotElf_RaisesTheEngineRootAFrontEndCatches()
+    {
+        var path = inputs.Get("text");
+
+        // The CLI and the VSTest adapter catch HarnessException alone: a symbol error must be one.
+        var exception = Assert.ThrowsAny<HarnessException>(() => SourceMap.Load(path));
+
+        Assert.StartsWith(path + ": ", exception.Message);
+    }
+
     /// <summary>
     /// A relocatable object (gcc -g -c) keeps its DWARF addresses and string offsets in relocations
     /// (.rela.debug_info, .rela.debug_line): the section bytes hold zeros. A reader that does not apply them

@@ -67,9 +67,9 @@ internal static class CompareCommand
             Write(report, trends, format, output);
             return report.AnySlower ? RegressionExitCode : 0;
         }
-        catch (HistoryException e)
+        catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

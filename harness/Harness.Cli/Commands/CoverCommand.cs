@@ -10,7 +10,8 @@ namespace Harness.Cli.Commands;
 
 /// <summary>
 /// <c>harness cover -- PROGRAM [ARGS…]</c>: runs a program under breakpoint coverage (no rebuild, any
-/// <c>-g</c> binary), writes LCOV and Cobertura, prints a one-line summary, and exits as the program did.
+/// <c>-g</c> binary), writes LCOV and Cobertura, prints a one-line summary on stderr (stdout is the program's), and
+/// exits as the program did.
 /// </summary>
 internal static class CoverCommand
 {
@@ -87,9 +88,9 @@ internal static class CoverCommand
         {
             result = Tracer.Run(options, planner, interrupted.Token);
         }
-        catch (TracerException e)
+        catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         CoverageSummary.PrintWarnings(planner);
@@ -113,8 +114,9 @@ internal static class CoverCommand
             { ExitCode: { } code } => $"exit code {code}",
             _ => "ended",
         };
+        // On stderr: stdout is the program's own, passed through unchanged (`harness cover -- prog | jq` must still work).
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {CoverageSummary.Lines(report)}; {Path.GetFileName(program)}: {ending}; reports in {outputDirectory}"));
+            $"harness: {CoverageSummary.Lines(report)}; {Path.GetFileName(program)}: {ending}; reports in {DisplayPath.For(outputDirectory)}"));
         if (verbose)
         {
             var stats = result.Statistics;

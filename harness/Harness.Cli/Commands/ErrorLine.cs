@@ -1,4 +1,3 @@
-using Harness.Core;
 using Harness.Core.Suites.Discovery;
 
 namespace Harness.Cli.Commands;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Harness.Core;
 using Harness.Core.Model;
 using Harness.Core.Suites;
 

@@ -60,9 +60,9 @@ internal static class ProfileCommand
         {
             result = Tracer.Run(options, NoProbes.Instance, interrupted.Token);
         }
-        catch (TracerException e)
+        catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
         var elapsed = clock.Elapsed;

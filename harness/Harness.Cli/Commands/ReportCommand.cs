@@ -110,9 +110,9 @@ internal static class ReportCommand
             {
                 files.AddRange(ReportInputs.Expand(input));
             }
-            catch (ReportInputException e)
+            catch (HarnessException e)
             {
-                Console.Error.WriteLine($"harness: {e.Message}");
+                Console.Error.WriteLine(ErrorLine.For(e));
                 return 2;
             }
         }

@@ -42,9 +42,9 @@ internal static class SymbolCommands
         {
             map = SourceMap.Load(path);
         }
-        catch (SymbolReadException e)
+        catch (HarnessException e)
         {
-            Console.Error.WriteLine($"harness: {e.Message}");
+            Console.Error.WriteLine(ErrorLine.For(e));
             return 1;
         }
         using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };

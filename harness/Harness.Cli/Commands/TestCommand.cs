@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Harness.Core;
 using Harness.Core.Coverage;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
@@ -57,11 +56,12 @@ internal static class TestCommand
         var since = new Option<string?>("--since") { Description = "With --affected: the change since REF (default HEAD); maps recorded at REF or an ancestor are used." };
         var affectedIgnore = new Option<string[]>("--affected-ignore") { Description = "With --affected: glob of changed files that do not select every test (docs, data; repeatable)." };
         var quarantineFlaky = new Option<bool>("--quarantine-flaky") { Description = "Tests the history knows as flaky (harness flaky) run, but their failures do not fail the run." };
+        var noCapture = new Option<bool>("--no-capture") { Description = "Print each line a test prints as it prints it, prefixed with the test's name (stdout to stdout, stderr to stderr); every test then runs in a process of its own." };
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
-            repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests, affected, since, affectedIgnore, quarantineFlaky,
+            repeat, warmup, history, noHistory, profile, profileRate, noCapture, maxOutput, noTests, affected, since, affectedIgnore, quarantineFlaky,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
@@ -86,6 +86,7 @@ internal static class TestCommand
         {
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
+            NoCapture = result.GetValue(noCapture),
             NoTests = result.GetValue(noTests) ?? "fail",
             Affected = result.GetValue(affected),
             Since = result.GetValue(since),
@@ -103,6 +104,9 @@ internal static class TestCommand
     {
         /// <summary>With --profile: the sampling rate; null without.</summary>
         public int? ProfileRate { get; init; }
+
+        /// <summary>--no-capture: stream each test's output lines to the console.</summary>
+        public bool NoCapture { get; init; }
 
         /// <summary>--max-output as given (<c>1M</c>).</summary>
         public string MaxOutput { get; init; } = "1M";
@@ -145,6 +149,7 @@ internal static class TestCommand
             Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
             ProfileRate = settings.ProfileRate,
             Affected = settings.Affected ? new AffectedTests(settings.ReadHistory, Environment.CurrentDirectory, settings.Since, settings.AffectedIgnore) : null,
+            StreamOutput = settings.NoCapture,
         };
         if (!settings.Affected && (settings.Since is not null || settings.AffectedIgnore.Length > 0))
         {
@@ -203,7 +208,12 @@ internal static class TestCommand
             Console.Error.WriteLine(ErrorLine.For(e));
             return 2;
         }
-        IRunSink?[] sinks = [new AffectedOutput(), new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles, history];
+        // The summary after the files: it names where they are, so it follows their writing (a failure stops the run first).
+        IRunSink?[] sinks =
+        [
+            new AffectedOutput(), new TestProgress(settings.FlakyFails), new ReportFilesSink(settings.Output, writers), new ResultsFileSink(settings.Output), profiles,
+            new TestSummary(settings.Output, Environment.GetEnvironmentVariable) { Quarantined = quarantined, Affected = settings.Affected }, history,
+        ];
         RunSummary summary;
         try
         {
@@ -219,54 +229,16 @@ internal static class TestCommand
             Console.Error.WriteLine($"harness: {settings.Output}: cannot write results: {e.Message}");
             return 2;
         }
-
-        var results = summary.Results;
         if (history?.Error is { } historyError)
         {
             Console.Error.WriteLine($"harness: {historyError}");
-        }
-        var failed = summary.Failed.Where(f => !quarantined.Contains(f.Test.FullyQualifiedName)).ToList();
-        var quarantinedFailures = summary.Failed.Where(f => quarantined.Contains(f.Test.FullyQualifiedName)).ToList();
-        Console.WriteLine();
-        TestProgress.Summary(results);
-        var annotate = GitHubActions.IsActive(Environment.GetEnvironmentVariable);
-        foreach (var failure in failed)
-        {
-            Console.WriteLine($"FAILED {failure.Test.FullyQualifiedName}: {failure.Result.FailureMessage}{(failure.Result.FailureFile is { } f ? $" (at {f}:{failure.Result.FailureLine})" : "")}");
-            if (annotate)
-            {
-                Console.WriteLine(GitHubActions.Error(ResultEntry.From(failure), Environment.GetEnvironmentVariable("GITHUB_WORKSPACE")));
-            }
-        }
-        var stopped = Count(results, TestOutcome.Cancelled) + Count(results, TestOutcome.NotRun) - summary.NotAffected > 0;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"harness: {results.Count} tests: {Count(results, TestOutcome.Passed)} passed ({results.Count(r => r.IsFlaky) + quarantinedFailures.Count} flaky), {Count(results, TestOutcome.Failed)} failed, {Count(results, TestOutcome.Crashed)} crashed, {Count(results, TestOutcome.TimedOut)} timed out, {Count(results, TestOutcome.Skipped)} skipped{(stopped ? $", {Count(results, TestOutcome.Cancelled)} cancelled, {Count(results, TestOutcome.NotRun)} not run" : "")} in {summary.Elapsed.TotalSeconds:F2} s; results in {settings.Output}"));
-        if (settings.Affected)
-        {
-            Console.WriteLine($"harness: --affected: {summary.Selected} of {summary.Selected + summary.NotAffected} tests affected, {summary.NotAffected} skipped (not-run in results.json)");
-        }
-        if (quarantinedFailures.Count > 0)
-        {
-            Console.WriteLine($"harness: quarantined (flaky in history, not failing the run): {string.Join(", ", quarantinedFailures.Select(f => f.Test.FullyQualifiedName))}");
-        }
-        if (stopped)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"harness: {(summary.Cancelled ? "interrupted" : "stopped by --fail-fast")}: {results.Count(r => r.Outcome.Ran())} of {results.Count} ran"));
-        }
-        if (summary is { Coverage: { } collector, CoverageReport: { } report })
-        {
-            CoverageSummary.PrintWarnings(collector.Planner);
-            Console.WriteLine($"harness: {CoverageSummary.Lines(report)}");
         }
         if (history?.Line is { } historyLine)
         {
             Console.WriteLine(historyLine);
         }
-        if (profiles is not null)
-        {
-            Console.Write(profiles.Text);
-        }
+        Console.Write(profiles?.Text);
+
         // Under --affected an empty selection is an answer (the change reaches no test), not a mistake.
         if (summary.Selected == 0 && !summary.Cancelled && settings.NoTests != "pass" && !(settings.Affected && summary.NotAffected > 0))
         {
@@ -282,8 +254,6 @@ internal static class TestCommand
         {
             return 128 + (Volatile.Read(ref received) is > 0 and var signal ? signal : 2);
         }
-        return failed.Count > 0 ? 1 : 0;
+        return summary.Failed.Any(f => !quarantined.Contains(f.Test.FullyQualifiedName)) ? 1 : 0;
     }
-
-    private static int Count(IReadOnlyList<FinishedTest> results, TestOutcome outcome) => results.Count(r => r.Result.Outcome == outcome);
 }

@@ -8,7 +8,9 @@ namespace Harness.Cli.Commands;
 /// <summary>
 /// What <c>harness test</c> shows while it runs, as a sink of the run's events: build output on stderr, one line
 /// per finished test (the same text whether or not stdout is a terminal), coloured and followed by a live progress
-/// bar only on a terminal, a line for a test still running after a minute; then a summary table per binary.
+/// bar only on a terminal, a line for a test still running after a minute, and with <c>--no-capture</c> each line a
+/// test prints as it prints it, prefixed with the test's name, on the stream it printed it to. <see cref="TestSummary"/>
+/// follows it.
 /// </summary>
 internal sealed class TestProgress(bool flakyFails) : IRunSink
 {
@@ -33,6 +35,9 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
                 break;
             case TestSlow slow:
                 Line("SLOW", 33, string.Create(CultureInfo.InvariantCulture, $" {slow.Elapsed.TotalSeconds,8:F0}s  {slow.Test.FullyQualifiedName} (still running)"));
+                break;
+            case TestOutput output:
+                Output(output);
                 break;
             case TestFinished finished:
                 Finished(finished.Finished);
@@ -65,6 +70,22 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
         }
     }
 
+    private void Output(TestOutput output)
+    {
+        lock (_gate)
+        {
+            if (_interactive)
+            {
+                Console.Write("\r\x1b[2K");
+            }
+            (output.Stream == OutputStream.Stderr ? Console.Error : Console.Out).WriteLine($"{output.Test.FullyQualifiedName}: {output.Line}");
+            if (_interactive)
+            {
+                DrawBar();
+            }
+        }
+    }
+
     private void Line(string label, int colour, string rest)
     {
         lock (_gate)
@@ -91,44 +112,6 @@ internal sealed class TestProgress(bool flakyFails) : IRunSink
                 Console.Write("\r\x1b[2K");
             }
         }
-    }
-
-    /// <summary>Per binary: passed, failed, crashed, timed out, skipped, flaky, time (and cancelled, not run when the run was stopped).</summary>
-    public static void Summary(IReadOnlyList<FinishedTest> results)
-    {
-        if (Console.IsOutputRedirected)
-        {
-            // No terminal to measure: Spectre would assume 80 columns and wrap long test-binary names.
-            AnsiConsole.Profile.Width = 240;
-        }
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(new TableColumn("binary").NoWrap()).AddColumn(new TableColumn("passed").RightAligned()).AddColumn(new TableColumn("failed").RightAligned())
-            .AddColumn(new TableColumn("crashed").RightAligned()).AddColumn(new TableColumn("timed out").RightAligned())
-            .AddColumn(new TableColumn("skipped").RightAligned()).AddColumn(new TableColumn("flaky").RightAligned()).AddColumn(new TableColumn("time s").RightAligned());
-        // Only a run that was stopped has these: the usual table keeps its columns.
-        var stopped = results.Any(r => r.Outcome is TestOutcome.Cancelled or TestOutcome.NotRun);
-        if (stopped)
-        {
-            table.AddColumn(new TableColumn("cancelled").RightAligned()).AddColumn(new TableColumn("not run").RightAligned());
-        }
-        foreach (var binary in results.GroupBy(r => $"{r.Test.Binary.Suite}.{r.Test.Binary.BinaryId}").OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            int Count(TestOutcome outcome) => binary.Count(r => r.Result.Outcome == outcome);
-            string[] interrupted = stopped
-                ? [Count(TestOutcome.Cancelled).ToString(CultureInfo.InvariantCulture), Count(TestOutcome.NotRun).ToString(CultureInfo.InvariantCulture)]
-                : [];
-            table.AddRow([
-                Markup.Escape(binary.Key),
-                Count(TestOutcome.Passed).ToString(CultureInfo.InvariantCulture),
-                Count(TestOutcome.Failed).ToString(CultureInfo.InvariantCulture),
-                Count(TestOutcome.Crashed).ToString(CultureInfo.InvariantCulture),
-                Count(TestOutcome.TimedOut).ToString(CultureInfo.InvariantCulture),
-                Count(TestOutcome.Skipped).ToString(CultureInfo.InvariantCulture),
-                binary.Count(r => r.IsFlaky).ToString(CultureInfo.InvariantCulture),
-                binary.Sum(r => r.Result.Duration.TotalSeconds).ToString("F2", CultureInfo.InvariantCulture),
-                .. interrupted]);
-        }
-        AnsiConsole.Write(table);
     }
 
     private void DrawBar()

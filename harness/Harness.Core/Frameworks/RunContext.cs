@@ -24,10 +24,13 @@ internal sealed record RunContext(TestBinary Binary, TimeSpan? Timeout, TimeSpan
     /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
     public int MaxOutput { get; init; } = ExecutionOptions.DefaultMaxOutput;
 
+    /// <summary>Receives each line the processes print, as they print it; null when nobody asked (nothing is split then).</summary>
+    public Action<OutputStream, string>? Output { get; init; }
+
     /// <summary>Runs the binary with <paramref name="arguments"/>; <paramref name="progress"/> tells when a batch starts each test, for per-test timeouts.</summary>
     public ProcessRun Start(IEnumerable<string> arguments, BatchProgress? progress = null) => Coverage is not null || Profile is not null
-        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, new TracedProcess.Observers(Coverage, Profile, Tests, Hits), Cancellation, progress, MaxOutput)
-        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress, MaxOutput);
+        ? TracedProcess.Run(Binary, arguments, Timeout, KillGrace, new TracedProcess.Observers(Coverage, Profile, Tests, Hits), Cancellation, progress, MaxOutput, Output)
+        : ProcessGroup.Run(Binary, arguments, Timeout, KillGrace, Cancellation, progress, MaxOutput, Output);
 }
 
 /// <summary>Results built from a whole process run.</summary>

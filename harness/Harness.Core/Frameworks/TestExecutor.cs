@@ -18,6 +18,12 @@ public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, boo
     /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
     public int MaxOutput { get; init; } = DefaultMaxOutput;
 
+    /// <summary>
+    /// Receives each line a test process prints, with its test, as the process prints it (a run's streamed output).
+    /// When set, every test runs in a process of its own, so that each line belongs to exactly one test.
+    /// </summary>
+    public Action<TestCase, OutputStream, string>? Output { get; init; }
+
     /// <summary>1 MiB per stream: a test printing 50 MB must not cost 50 MB of memory and of every results file.</summary>
     public const int DefaultMaxOutput = OutputCapture.DefaultLimit;
 
@@ -29,8 +35,8 @@ public sealed record ExecutionOptions(TimeSpan? Timeout, TimeSpan KillGrace, boo
 
     /// <summary>Whether the tests of <paramref name="framework"/> each need a process of their own under these options.</summary>
     public bool OneTestAProcess(TestFramework framework) =>
-        // Per-test coverage and profiles need one test a process to attribute hits and samples exactly.
-        TestFrameworks.For(framework).OneTestAProcess || Coverage?.PerTest == true || Profile is not null;
+        // Per-test coverage, profiles and streamed output need one test a process to attribute hits, samples and lines exactly.
+        TestFrameworks.For(framework).OneTestAProcess || Coverage?.PerTest == true || Profile is not null || Output is not null;
 }
 
 /// <summary>Runs one binary's tests: the seam between the scheduler and the processes.</summary>
@@ -81,11 +87,15 @@ public sealed class TestExecutor : ITestExecutor
             Hits = hits,
             MaxOutput = options.MaxOutput,
         };
-        if (!framework.OneTestAProcess)
+        if (!options.OneTestAProcess(binary.Framework))
         {
             return framework.Run(tests, context with { Tests = [.. tests.Select(t => t.FullyQualifiedName)] });
         }
-        // One process a test: each is attributed its own hits and samples.
-        return [.. tests.SelectMany(t => framework.Run([t], context with { Tests = [t.FullyQualifiedName] }))];
+        // One process a test: each is attributed its own hits, samples and output lines.
+        return [.. tests.SelectMany(t => framework.Run([t], context with
+        {
+            Tests = [t.FullyQualifiedName],
+            Output = options.Output is { } output ? (stream, line) => output(t, stream, line) : null,
+        }))];
     }
 }

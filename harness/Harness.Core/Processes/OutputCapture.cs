@@ -1,4 +1,5 @@
 using System.Text;
+using Harness.Core.Model;
 
 namespace Harness.Core.Processes;
 
@@ -6,7 +7,8 @@ namespace Harness.Core.Processes;
 /// Reads a process's output as it comes (so a batch's progress can be seen while it runs) and keeps its text, capped:
 /// past its limit (characters) only the first and the last half of it are kept, joined by a
 /// <c>… N bytes elided …</c> line, so a test that prints 50 MB costs a few MB of memory and of every results file,
-/// not 50 MB in each. Counts the lines that start with a given prefix (over all of the output, elided or not).
+/// not 50 MB in each. Counts the lines that start with a given prefix (over all of the output, elided or not), and
+/// when asked hands each line on as it arrives (elided or not: what is streamed is never capped).
 /// </summary>
 internal sealed class OutputCapture
 {
@@ -15,6 +17,10 @@ internal sealed class OutputCapture
     private readonly int _tailCapacity;
     private readonly string? _linePrefix;
     private readonly Lock _lock = new();
+    private readonly Action<string>? _onLine;
+
+    /// <summary>With <see cref="_onLine"/>: the start of a line whose end has not arrived yet.</summary>
+    private readonly StringBuilder _partialLine = new();
 
     /// <summary>The last characters, a ring allocated once the head is full: <see cref="_tailCount"/> of them from <see cref="_tailStart"/>.</summary>
     private char[] _tail = [];
@@ -29,13 +35,20 @@ internal sealed class OutputCapture
     public const int DefaultLimit = 1 << 20;
 
     /// <param name="limit">Characters kept at most (head and tail); 0 or less keeps everything.</param>
-    public OutputCapture(TextReader reader, string? linePrefix = null, int limit = DefaultLimit)
+    /// <param name="onLine">Receives each line (without its line feed) as soon as it is complete, and a last line without
+    /// one at the end; called from the reading task, one line at a time. Null costs nothing.</param>
+    public OutputCapture(TextReader reader, string? linePrefix = null, int limit = DefaultLimit, Action<string>? onLine = null)
     {
         _linePrefix = linePrefix;
+        _onLine = onLine;
         _headLimit = limit > 0 ? limit / 2 : int.MaxValue;
         _tailCapacity = limit > 0 ? limit - _headLimit : 0;
         Completion = Task.Run(() => Pump(reader));
     }
+
+    /// <summary>The line callback of one stream of a process whose lines go to <paramref name="lines"/>, if any do.</summary>
+    public static Action<string>? Lines(Action<OutputStream, string>? lines, OutputStream stream) =>
+        lines is null ? null : line => lines(stream, line);
 
     /// <summary>Finishes when the writers closed the pipe (or reading failed: the text so far stands).</summary>
     public Task Completion { get; }
@@ -89,6 +102,10 @@ internal sealed class OutputCapture
                     Append(buffer.AsSpan(0, read));
                     CountMarkedLines(buffer.AsSpan(0, read));
                 }
+                if (_onLine is not null)
+                {
+                    SplitLines(buffer.AsSpan(0, read), _onLine);
+                }
             }
         }
         catch (IOException)
@@ -97,6 +114,25 @@ internal sealed class OutputCapture
         catch (ObjectDisposedException)
         {
         }
+        if (_onLine is not null && _partialLine.Length > 0)
+        {
+            _onLine(_partialLine.ToString());
+            _partialLine.Clear();
+        }
+    }
+
+    /// <summary>Hands on every line <paramref name="chunk"/> completes; keeps the unfinished rest for the next chunk.</summary>
+    private void SplitLines(ReadOnlySpan<char> chunk, Action<string> onLine)
+    {
+        int end;
+        while ((end = chunk.IndexOf('\n')) >= 0)
+        {
+            var line = _partialLine.Length > 0 ? _partialLine.Append(chunk[..end]).ToString() : chunk[..end].ToString();
+            _partialLine.Clear();
+            onLine(line.EndsWith('\r') ? line[..^1] : line);
+            chunk = chunk[(end + 1)..];
+        }
+        _partialLine.Append(chunk);
     }
 
     /// <summary>The head fills first; the rest goes through a ring of the last characters, what falls out of it is counted.</summary>

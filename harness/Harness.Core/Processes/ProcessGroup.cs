@@ -88,9 +88,10 @@ internal static class ProcessGroup
 
     /// <summary>Runs <paramref name="binary"/> with its fixed arguments, then <paramref name="arguments"/>.</summary>
     /// <param name="timeout">Per test: a batch's clock restarts at each test it starts, as <paramref name="progress"/> tells.</param>
+    /// <param name="lines">Receives each line of output as the process prints it (see <see cref="OutputCapture"/>); all before this returns.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the process group was killed first.</exception>
     public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, CancellationToken cancellation,
-        BatchProgress? progress = null, int maxOutput = OutputCapture.DefaultLimit)
+        BatchProgress? progress = null, int maxOutput = OutputCapture.DefaultLimit, Action<OutputStream, string>? lines = null)
     {
         cancellation.ThrowIfCancellationRequested();
         var start = TestProcessStart.For(binary, arguments, File.Exists(SetSid) ? SetSid : "setsid");
@@ -120,8 +121,8 @@ internal static class ProcessGroup
         {
             var group = process.Id;
             process.StandardInput.Close();
-            var output = new OutputCapture(process.StandardOutput, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput);
-            var error = new OutputCapture(process.StandardError, limit: maxOutput);
+            var output = new OutputCapture(process.StandardOutput, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput, OutputCapture.Lines(lines, OutputStream.Stdout));
+            var error = new OutputCapture(process.StandardError, limit: maxOutput, onLine: OutputCapture.Lines(lines, OutputStream.Stderr));
             var exited = process.WaitForExitAsync(CancellationToken.None);
             var timedOut = false;
             using var deadline = TestDeadline.For(timeout, progress, output);

@@ -24,7 +24,7 @@ internal static partial class TracedProcess
     public sealed record Observers(CoverageCollector? Coverage, ProfileCollector? Profile, IReadOnlyList<string> Tests, Action<IReadOnlyList<ImageHits>>? Hits);
 
     public static ProcessRun Run(TestBinary binary, IEnumerable<string> arguments, TimeSpan? timeout, TimeSpan killGrace, Observers observers,
-        CancellationToken cancellation, BatchProgress? progress = null, int maxOutput = OutputCapture.DefaultLimit)
+        CancellationToken cancellation, BatchProgress? progress = null, int maxOutput = OutputCapture.DefaultLimit, Action<OutputStream, string>? lines = null)
     {
         var (coverage, profile) = (observers.Coverage, observers.Profile);
         cancellation.ThrowIfCancellationRequested();
@@ -43,8 +43,8 @@ internal static partial class TracedProcess
         using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
         using var outReader = new StreamReader(new FileStream(outRead, FileAccess.Read), Encoding.UTF8);
         using var errReader = new StreamReader(new FileStream(errRead, FileAccess.Read), Encoding.UTF8);
-        var output = new OutputCapture(outReader, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput);
-        var error = new OutputCapture(errReader, limit: maxOutput);
+        var output = new OutputCapture(outReader, (progress as BatchProgress.OutputLines)?.Prefix, maxOutput, OutputCapture.Lines(lines, OutputStream.Stdout));
+        var error = new OutputCapture(errReader, limit: maxOutput, onLine: OutputCapture.Lines(lines, OutputStream.Stderr));
         using var deadline = TestDeadline.For(timeout, progress, output);
         TraceResult result;
         try

@@ -28,6 +28,9 @@ public sealed record RunStarted(IReadOnlyList<TestCase> Selected, int Listed, in
 /// <param name="Attempt">1 for the first attempt, more for a retry.</param>
 public sealed record TestStarted(TestCase Test, int Pass, int Attempt) : RunEvent;
 
+/// <summary>A line the test printed, while it runs; only when <see cref="RunRequest.StreamOutput"/> asked for it.</summary>
+public sealed record TestOutput(TestCase Test, OutputStream Stream, string Line) : RunEvent;
+
 /// <summary>An attempt did not pass.</summary>
 /// <param name="Retrying">Another attempt follows.</param>
 public sealed record AttemptFailed(TestResult Result, int Attempt, bool Retrying) : RunEvent;

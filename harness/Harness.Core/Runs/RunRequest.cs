@@ -62,6 +62,12 @@ public sealed record RunRequest
     /// <summary>Characters of each output stream kept per test process (head and tail, the middle elided); 0 keeps all.</summary>
     public int MaxOutput { get; init; } = ExecutionOptions.DefaultMaxOutput;
 
+    /// <summary>
+    /// Emit each line a test prints as a <see cref="TestOutput"/> event while it runs (off by default: no line is split
+    /// then). Every test then runs in a process of its own, so that each line has its test.
+    /// </summary>
+    public bool StreamOutput { get; init; }
+
     /// <summary>A test still running after this long is reported slow (once).</summary>
     public TimeSpan SlowAfter { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -116,7 +116,12 @@ public sealed class TestRun
         }
         var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
-        var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) { Profile = profiles, MaxOutput = _request.MaxOutput };
+        var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) 
+        {
+            Profile = profiles,
+            MaxOutput = _request.MaxOutput,
+            Output = _request.StreamOutput ? (test, stream, line) => emit(new TestOutput(test, stream, line)) : null,
+        };
         var passes = _request.Warmup + _request.Repeat;
         emit(new RunStarted(selected, all.Count, passes, _request.Jobs));
 

@@ -66,6 +66,21 @@ public sealed class OutputCaptureTests
         Assert.True(capture.Text.Length < 1100, $"{capture.Text.Length} characters kept");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4093)]
+    public async Task OnLine_ChunksSplitAnywhere_EachLineWholeWithoutItsLineEndAndTheLastUnterminatedOneToo(int chunk)
+    {
+        var lines = new List<string>();
+
+        var capture = new OutputCapture(new ChunkedReader("first\r\nsecond\n\nthird line, longer than a chunk\nlast", chunk), limit: 8, onLine: lines.Add);
+        await capture.Completion;
+
+        Assert.Equal(["first", "second", "", "third line, longer than a chunk", "last"], lines);
+        Assert.Contains("elided", capture.Text, StringComparison.Ordinal); // the cap applies to what is kept, not to what is streamed
+    }
+
     private static string Capture(string text, int limit)
     {
         // A reader that hands out small chunks, as a pipe does, so the ring buffer wraps many times.
