@@ -32,6 +32,8 @@ internal static class TestCommand
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing test; passing on one makes it flaky.", DefaultValueFactory = _ => 0 };
         var flakyFails = new Option<bool>("--flaky-fails") { Description = "Count flaky tests as failed." };
         var filters = new Option<string[]>("--filter") { Description = "A substring of the test name, or a glob (* ?) that must match the whole name (dotted or as the framework prints it); repeatable; a leading ! excludes." };
+        var labels = new Option<string[]>("--label", "-L") { Description = "A regular expression that one of a test's CTest LABELS must match (ctest -L); repeatable, each must match." };
+        var excludeLabels = new Option<string[]>("--exclude-label", "-LE") { Description = "Leave out tests with a CTest label matching this regular expression (ctest -LE); repeatable." };
         var exact = new Option<bool>("--exact") { Description = "Plain --filter expressions match whole names." };
         var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
@@ -56,7 +58,7 @@ internal static class TestCommand
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
-            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
+            suites, kind, jobs, timeout, retries, flakyFails, filters, labels, excludeLabels, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
             repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
@@ -83,6 +85,8 @@ internal static class TestCommand
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
             NoTests = result.GetValue(noTests) ?? "fail",
+            Labels = result.GetValue(labels) ?? [],
+            ExcludeLabels = result.GetValue(excludeLabels) ?? [],
         }, cancellation)));
         return command;
     }
@@ -100,6 +104,11 @@ internal static class TestCommand
 
         /// <summary>What an empty selection means: <c>fail</c>, <c>warn</c> or <c>pass</c> (nextest's <c>--no-tests</c>).</summary>
         public string NoTests { get; init; } = "fail";
+
+        /// <summary>--label and --exclude-label expressions.</summary>
+        public string[] Labels { get; init; } = [];
+
+        public string[] ExcludeLabels { get; init; } = [];
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -133,7 +142,7 @@ internal static class TestCommand
         }
         try
         {
-            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition), MaxOutput = maxOutput };
+            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition, settings.Labels, settings.ExcludeLabels), MaxOutput = maxOutput };
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {

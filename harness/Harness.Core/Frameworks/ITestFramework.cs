@@ -61,19 +61,20 @@ public static class TestLister
 
     /// <summary>
     /// Lists the tests of <paramref name="binary"/> with the lister of its framework; the labels the build system
-    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests.
+    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests, and a DISABLED CTest entry's tests are all ignored.
     /// </summary>
     /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
     public static IReadOnlyList<TestCase> List(TestBinary binary)
     {
         ArgumentNullException.ThrowIfNull(binary);
         var tests = For(binary.Framework).List(binary);
-        if (binary.Labels.Count == 0)
+        var disabled = binary.CTest?.Disabled == true;
+        if (binary.Labels.Count == 0 && !disabled)
         {
             return tests;
         }
         TestTrait[] labels = [.. binary.Labels.Select(label => new TestTrait("label", label))];
-        return [.. tests.Select(t => t with { Traits = [.. t.Traits, .. labels] })];
+        return [.. tests.Select(t => t with { Traits = [.. t.Traits, .. labels], IsIgnored = t.IsIgnored || disabled })];
     }
 
     /// <summary>

@@ -42,4 +42,10 @@ public sealed record TestBinary(
 {
     /// <summary>Where the build system declares it (CTest: the <c>add_test</c> call), the source of a plain test.</summary>
     public SourceLocation? DeclaredAt { get; init; }
+
+    /// <summary>Changes made to its environment when it starts, after <see cref="Environment"/> (CTest's ENVIRONMENT_MODIFICATION).</summary>
+    public IReadOnlyList<EnvironmentChange> EnvironmentChanges { get; init; } = [];
+
+    /// <summary>The CTest entry it came from, with the properties that decide its verdict and scheduling; null outside CTest.</summary>
+    public CTestProperties? CTest { get; init; }
 }

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Harness.Core.Coverage;
 using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.CTest;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
 using Harness.Core.Suites;
@@ -105,7 +106,7 @@ public sealed class TestRun
     {
         var clock = Stopwatch.StartNew();
         var all = _request.Tests ?? List(emit);
-        var selected = _request.Selection.Apply(all);
+        var selected = CTestFixtures.WithFixtures(_request.Selection.Apply(all), all);
         var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) { Profile = profiles, MaxOutput = _request.MaxOutput };

@@ -72,8 +72,10 @@ internal static class CTestDiscovery
 
             var workingDirectory = buildDirectory;
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            var changes = new List<EnvironmentChange>();
             TimeSpan? timeout = null;
             var labels = new List<string>();
+            var ctest = new CTestProperties(name);
             if (test.TryGetProperty("properties", out var properties))
             {
                 foreach (var property in properties.EnumerateArray())
@@ -94,15 +96,61 @@ internal static class CTestDiscovery
                                 }
                             }
                             break;
+                        case "ENVIRONMENT_MODIFICATION":
+                            foreach (var entry in Strings(value))
+                            {
+                                changes.Add(EnvironmentChange.Parse(entry)
+                                    ?? throw new SuiteException($"{buildDirectory}: test {name}: ENVIRONMENT_MODIFICATION '{entry}' is not NAME=OP:VALUE with OP one of {string.Join(", ", EnvironmentChange.Operations)}"));
+                            }
+                            break;
                         case "TIMEOUT":
-                            var seconds = value.ValueKind == JsonValueKind.Number
-                                ? value.GetDouble()
-                                : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
                             // CTest reads a zero (or negative) TIMEOUT as "no limit".
-                            timeout = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+                            timeout = Number(value) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
                             break;
                         case "LABELS":
                             labels.AddRange(Strings(value));
+                            break;
+                        case "WILL_FAIL":
+                            ctest = ctest with { WillFail = Bool(value) };
+                            break;
+                        case "PASS_REGULAR_EXPRESSION":
+                            ctest = ctest with { PassRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "FAIL_REGULAR_EXPRESSION":
+                            ctest = ctest with { FailRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "SKIP_REGULAR_EXPRESSION":
+                            ctest = ctest with { SkipRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "SKIP_RETURN_CODE":
+                            ctest = ctest with { SkipReturnCode = (int)Number(value) };
+                            break;
+                        case "DISABLED":
+                            ctest = ctest with { Disabled = Bool(value) };
+                            break;
+                        case "REQUIRED_FILES":
+                            ctest = ctest with { RequiredFiles = [.. Strings(value)] };
+                            break;
+                        case "DEPENDS":
+                            ctest = ctest with { Depends = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_SETUP":
+                            ctest = ctest with { FixturesSetup = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_CLEANUP":
+                            ctest = ctest with { FixturesCleanup = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_REQUIRED":
+                            ctest = ctest with { FixturesRequired = [.. Strings(value)] };
+                            break;
+                        case "RESOURCE_LOCK":
+                            ctest = ctest with { ResourceLocks = [.. Strings(value)] };
+                            break;
+                        case "RUN_SERIAL":
+                            ctest = ctest with { RunSerial = Bool(value) };
+                            break;
+                        case "PROCESSORS":
+                            ctest = ctest with { Processors = Math.Max(1, (int)Number(value)) };
                             break;
                     }
                 }
@@ -114,6 +162,8 @@ internal static class CTestDiscovery
                 executable, suite, SuiteDiscovery.IdPart(name), framework, workingDirectory,
                 variables, words[1..], timeout, labels)
             {
+                EnvironmentChanges = changes,
+                CTest = ctest,
                 DeclaredAt = test.TryGetProperty("backtrace", out var node) && node.TryGetInt32(out var index)
                     && index >= 0 && index < declarations.Count ? declarations[index] : null,
             });
@@ -150,6 +200,18 @@ internal static class CTestDiscovery
         }
         return locations;
     }
+
+    private static double Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+
+    /// <summary>CMake's truth: json-v1 writes booleans as JSON booleans; a string is read as CMake reads a constant.</summary>
+    private static bool Bool(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => value.GetDouble() != 0,
+        _ => value.GetString()!.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE" or "Y",
+    };
 
     // CTest prints a one-item list property as a plain string.
     private static IEnumerable<string> Strings(JsonElement value) =>
