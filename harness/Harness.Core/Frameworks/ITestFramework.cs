@@ -61,13 +61,18 @@ public static class TestLister
 
     /// <summary>
     /// Lists the tests of <paramref name="binary"/> with the lister of its framework; the labels the build system
-    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests, and a DISABLED CTest entry's tests are all ignored.
+    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests, only the tests it <see cref="TestBinary.Selected"/> are kept, and a DISABLED CTest entry's tests are all ignored.
     /// </summary>
     /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
     public static IReadOnlyList<TestCase> List(TestBinary binary)
     {
         ArgumentNullException.ThrowIfNull(binary);
         var tests = For(binary.Framework).List(binary);
+        if (binary.Selected is { } selected)
+        {
+            var names = selected.ToHashSet(StringComparer.Ordinal);
+            tests = [.. tests.Where(t => names.Contains(t.FrameworkName))];
+        }
         var disabled = binary.CTest?.Disabled == true;
         if (binary.Labels.Count == 0 && !disabled)
         {

@@ -8,6 +8,9 @@ namespace Harness.Core.Model;
 /// <param name="Name">The entry's name as ctest shows it: what <c>DEPENDS</c> of other entries name.</param>
 public sealed record CTestProperties(string Name)
 {
+    /// <summary>The names of further entries it stands for (<c>gtest_discover_tests</c> entries of one binary, merged into it).</summary>
+    public IReadOnlyList<string> AlsoNamed { get; init; } = [];
+
     /// <summary>WILL_FAIL: the verdict on a normal exit is inverted (a crash or timeout still fails).</summary>
     public bool WillFail { get; init; }
 

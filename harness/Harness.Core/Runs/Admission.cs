@@ -127,9 +127,9 @@ internal sealed class Admission
     private void Count(Ticket ticket, int delta)
     {
         var properties = ticket.Properties;
-        if (properties.Name.Length > 0)
+        foreach (var name in properties.AlsoNamed.Prepend(properties.Name).Where(n => n.Length > 0))
         {
-            _entries[properties.Name] = _entries.GetValueOrDefault(properties.Name) + delta;
+            _entries[name] = _entries.GetValueOrDefault(name) + delta;
         }
         foreach (var fixture in properties.FixturesSetup)
         {

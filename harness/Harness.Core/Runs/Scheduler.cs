@@ -165,8 +165,9 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
     /// <summary>One test a process where needed; otherwise a binary's tests in up to <paramref name="jobs"/> batches.</summary>
     private IEnumerable<IReadOnlyList<TestCase>> Batches(IReadOnlyList<TestCase> tests, int jobs)
     {
-        // By identity, not by record equality: the same binary read back from an IDE's test cases is a new object each time.
-        foreach (var group in tests.GroupBy(t => (t.Binary.Suite, t.Binary.BinaryId, t.Binary.Path)))
+        // By what the process needs, not by record equality: the same binary read back from an IDE's test cases is a new
+        // object each time, and binaries of one path may differ in environment (gtest_discover_tests entries).
+        foreach (var group in tests.GroupBy(t => t.Binary.ProcessKey, StringComparer.Ordinal))
         {
             var list = group.ToList();
             if (execution.OneTestAProcess(list[0].Binary.Framework))

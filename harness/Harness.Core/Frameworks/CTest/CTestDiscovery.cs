@@ -42,7 +42,7 @@ internal static class CTestDiscovery
         try
         {
             using var document = JsonDocument.Parse(json.ToString());
-            return Parse(document.RootElement, SuiteDiscovery.IdPart(suite), buildDirectory, output);
+            return CTestDiscoveredTests.Merge(Parse(document.RootElement, SuiteDiscovery.IdPart(suite), buildDirectory, output));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
@@ -220,7 +220,7 @@ internal static class CTestDiscovery
             : [value.GetString()!];
 
     /// <summary>CMAKE_PROJECT_NAME from the build directory's CMakeCache.txt, if it is there.</summary>
-    private static string? ProjectName(string buildDirectory)
+    internal static string? ProjectName(string buildDirectory)
     {
         var cache = Path.Combine(buildDirectory, "CMakeCache.txt");
         if (!File.Exists(cache))
