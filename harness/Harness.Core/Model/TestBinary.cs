@@ -58,6 +58,9 @@ public sealed record TestBinary(
         string.Join('\u001f', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")),
         string.Join('\u001f', EnvironmentChanges));
 
+    /// <summary>Why its tests could not be listed: it is then one test that fails with this message, not run.</summary>
+    public string? ListingError { get; init; }
+
     /// <summary>The CTest entry it came from, with the properties that decide its verdict and scheduling; null outside CTest.</summary>
     public CTestProperties? CTest { get; init; }
 }

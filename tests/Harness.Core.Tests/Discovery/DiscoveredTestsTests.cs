@@ -16,7 +16,7 @@ public sealed class DiscoveredTestsTests
         var binaries = SuiteDiscovery.Discover(Build.BuildDirectory, SuiteKind.CMake);
 
         // The disabled entry differs in DISABLED, so it is a binary of its own, named the same.
-        Assert.Equal(["bank_tests", "bank_tests", "text_tests"], binaries.Select(b => b.BinaryId));
+        Assert.Equal(["bank_tests", "bank_tests", "text_tests", "bank_listing"], binaries.Select(b => b.BinaryId));
         var bank = binaries[0];
         Assert.Equal(["AccountTest.StartsEmpty", "AccountTest.SeesItsEnvironment", "AccountTest.DeliberatelyFails"], bank.Selected);
         Assert.Empty(bank.Arguments);
@@ -26,6 +26,9 @@ public sealed class DiscoveredTestsTests
         Assert.Equal(["AccountTest.DISABLED_NotYet"], binaries[1].Selected);
         Assert.True(binaries[1].CTest!.Disabled);
         Assert.Equal(["upper case, with a comma", "a b", "fails on purpose"], binaries[2].Selected);
+        // Its own framework options: run as its command says, as ctest does.
+        Assert.Equal(TestFramework.Plain, binaries[3].Framework);
+        Assert.Equal(["--gtest_list_tests"], binaries[3].Arguments);
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class DiscoveredTestsTests
             .SelectMany(binary => TestCatalog.List(new SuiteSpec(Build.Output(binary), SuiteKind.Binary)))
             .Select(t => t.FullyQualifiedName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(direct, viaBuild);
+        Assert.Equal(direct.Append("harness_discover.bank_listing").Order(StringComparer.Ordinal), viaBuild);
         Assert.Contains("harness_discover.bank_tests.AccountTest.StartsEmpty", viaBuild);
     }
 
@@ -55,6 +58,7 @@ public sealed class DiscoveredTestsTests
             ["upper case, with a comma"] = TestOutcome.Passed,
             ["a b"] = TestOutcome.Passed,
             ["fails on purpose"] = TestOutcome.Failed,
+            ["bank_listing"] = TestOutcome.Passed,
         }, outcomes);
         var labelled = new TestSelection(labels: ["^bank$"]).Apply(summary.Results.Select(r => r.Test));
         Assert.Equal(4, labelled.Count);

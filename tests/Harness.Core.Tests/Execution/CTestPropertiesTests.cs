@@ -50,6 +50,16 @@ public sealed class CTestPropertiesTests
     }
 
     [Fact]
+    public void Run_PropsSuite_NamesAsCTestShowsThem()
+    {
+        var names = Shared.Value.Summary.Results.Select(r => (r.Test.FullyQualifiedName, r.Test.DisplayName)).ToList();
+
+        Assert.Contains(("harness_ctest_props.name.with.dots", "name.with.dots"), names);
+        Assert.Contains(("harness_ctest_props.name with spaces", "name with spaces"), names);
+        Assert.Contains(("harness_ctest_props.name_with_dots", "name_with_dots"), names);
+    }
+
+    [Fact]
     public void Run_PropsSuite_FailuresSayWhyAsCTestDoes()
     {
         var ours = Shared.Value.ByEntry;

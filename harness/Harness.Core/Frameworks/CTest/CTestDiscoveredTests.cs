@@ -45,10 +45,13 @@ internal static class CTestDiscoveredTests
     }
 
     /// <summary>The one test an entry's arguments select, or null when they do anything else (then it runs as its command says).</summary>
-    private static string? SelectedTest(TestBinary entry)
+    public static bool SelectsOneTest(TestFramework framework, IReadOnlyList<string> arguments) => SelectedTest(framework, arguments) is not null;
+
+    private static string? SelectedTest(TestBinary entry) => SelectedTest(entry.Framework, entry.Arguments);
+
+    private static string? SelectedTest(TestFramework framework, IReadOnlyList<string> arguments)
     {
-        var arguments = entry.Arguments;
-        switch (entry.Framework)
+        switch (framework)
         {
             case TestFramework.GoogleTest:
                 const string Filter = "--gtest_filter=";

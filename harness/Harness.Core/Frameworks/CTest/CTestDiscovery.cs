@@ -11,7 +11,8 @@ namespace Harness.Core.Frameworks.CTest;
 /// <summary>
 /// A CMake build directory's tests as CTest lists them (<c>ctest --show-only=json-v1</c>): one
 /// <see cref="TestBinary"/> per CTest test, carrying its command line, WORKING_DIRECTORY, ENVIRONMENT,
-/// TIMEOUT and LABELS. A gtest or Catch2 executable becomes that framework, so the driver expands it into
+/// TIMEOUT and LABELS, named as ctest shows it (<c>a.b</c>, <c>dt pass</c>: the name is the entry's identity in every
+/// report, and CTest keeps names unique). A gtest or Catch2 executable becomes that framework, so the driver expands it into
 /// its own tests; any other command is one <see cref="TestFramework.Plain"/> test, as CTest sees it.
 /// </summary>
 internal static class CTestDiscovery
@@ -158,8 +159,14 @@ internal static class CTestDiscovery
 
             var executable = words[0];
             var framework = Path.IsPathRooted(executable) ? FrameworkDetection.Detect(executable) : TestFramework.Plain;
+            // An entry that passes its framework options of its own (SelfTest --list-tests, a reporter, a pattern) is run
+            // as its command says; only a whole binary or a one-test selection (gtest_discover_tests) is expanded.
+            if (words.Count > 1 && !CTestDiscoveredTests.SelectsOneTest(framework, words[1..]))
+            {
+                framework = TestFramework.Plain;
+            }
             binaries.Add(new TestBinary(
-                executable, suite, SuiteDiscovery.IdPart(name), framework, workingDirectory,
+                executable, suite, name, framework, workingDirectory,
                 variables, words[1..], timeout, labels)
             {
                 EnvironmentChanges = changes,

@@ -20,6 +20,7 @@ internal sealed class PlainFramework : ITestFramework
     public IReadOnlyList<TestResult> Run(IReadOnlyList<TestCase> tests, RunContext context) =>
         [.. tests.Select(test => test switch
         {
+            { Binary.ListingError: { } error } => TestResult.WithoutRun(test, TestOutcome.Failed, error),
             { IsIgnored: true } when !context.RunIgnored => Results.Skipped(test, "disabled"),
             { Binary.CTest: { } properties } => CTestVerdict.Run(test, properties, context),
             _ => Results.FromExit(test, context.Start([]), context.Timeout),

@@ -121,8 +121,8 @@ public static class SuiteDiscovery
             : (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     /// <summary>
-    /// Two binaries of a suite that map to one id (CTest names <c>a.b</c> and <c>a_b</c>) are told apart
-    /// by a suffix in discovery order, which the build system keeps stable.
+    /// Two binaries of a suite that map to one id (cargo targets <c>a.b</c> and <c>a_b</c>, a CTest entry named like a
+    /// discovered binary) are told apart by a suffix in discovery order, which the build system keeps stable.
     /// </summary>
     private static List<TestBinary> Deduplicate(IReadOnlyList<TestBinary> binaries)
     {
