@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Harness.Core.Model;
 
 /// <summary>The test framework a binary speaks, which decides how it is listed and run.</summary>
@@ -53,6 +55,7 @@ public sealed record TestBinary(
     public IReadOnlyList<string>? Selected { get; init; }
 
     /// <summary>What decides how its process runs, beside the path: tests of binaries with equal keys may share a process.</summary>
+    [JsonIgnore]
     public string ProcessKey => string.Join('\u001e',
         Suite, BinaryId, Path, WorkingDirectory, Timeout?.Ticks, string.Join('\u001f', Arguments), string.Join('\u001f', Labels),
         string.Join('\u001f', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")),
