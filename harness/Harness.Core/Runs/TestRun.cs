@@ -39,7 +39,7 @@ public sealed class TestRun
     }
 
     /// <summary>Runs to the end (or until <paramref name="cancellation"/>), telling <paramref name="sinks"/> each event; returns the summary.</summary>
-    /// <exception cref="HarnessException">A suite could not be discovered or a binary listed (nothing ran), or a sink failed.</exception>
+    /// <exception cref="HarnessException">A suite could not be discovered (nothing ran), or a sink failed.</exception>
     public RunSummary Run(IEnumerable<IRunSink> sinks, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sinks);
