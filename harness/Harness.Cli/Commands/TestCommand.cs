@@ -31,6 +31,8 @@ internal static class TestCommand
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failing test; passing on one makes it flaky.", DefaultValueFactory = _ => 0 };
         var flakyFails = new Option<bool>("--flaky-fails") { Description = "Count flaky tests as failed." };
         var filters = new Option<string[]>("--filter") { Description = "A substring of the test name, or a glob (* ?) that must match the whole name (dotted or as the framework prints it); repeatable; a leading ! excludes." };
+        var labels = new Option<string[]>("--label", "-L") { Description = "A regular expression that one of a test's CTest LABELS must match (ctest -L); repeatable, each must match." };
+        var excludeLabels = new Option<string[]>("--exclude-label", "-LE") { Description = "Leave out tests with a CTest label matching this regular expression (ctest -LE); repeatable." };
         var exact = new Option<bool>("--exact") { Description = "Plain --filter expressions match whole names." };
         var partition = new Option<string?>("--partition") { Description = "Run one shard: hash:M/N (stable per test name) or slice:M/N." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Stop starting tests after the first failure." };
@@ -60,7 +62,7 @@ internal static class TestCommand
         var maxOutput = new Option<string>("--max-output") { Description = "Output kept per test and stream: the first and last half, the middle elided (bytes; K, M suffixes; 0 keeps all).", DefaultValueFactory = _ => "1M" };
         var command = new Command("test", "Run native test suites: parallel, isolated, with timeouts, retries and results files.")
         {
-            suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
+            suites, kind, jobs, timeout, retries, flakyFails, filters, labels, excludeLabels, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
             repeat, warmup, history, noHistory, profile, profileRate, noCapture, maxOutput, noTests, affected, since, affectedIgnore, quarantineFlaky,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
@@ -93,6 +95,8 @@ internal static class TestCommand
             AffectedIgnore = result.GetValue(affectedIgnore) ?? [],
             QuarantineFlaky = result.GetValue(quarantineFlaky),
             HistoryOption = result.GetValue(history),
+            Labels = result.GetValue(labels) ?? [],
+            ExcludeLabels = result.GetValue(excludeLabels) ?? [],
         }, cancellation)));
         return command;
     }
@@ -128,6 +132,11 @@ internal static class TestCommand
 
         /// <summary>The history file the run reads from (resolved only when a selection needs it: for cargo that asks cargo metadata).</summary>
         public string ReadHistory => History ?? TestHistory.PathFor(HistoryOption, Suites);
+
+        /// <summary>--label and --exclude-label expressions.</summary>
+        public string[] Labels { get; init; } = [];
+
+        public string[] ExcludeLabels { get; init; } = [];
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -168,7 +177,7 @@ internal static class TestCommand
         }
         try
         {
-            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition), MaxOutput = maxOutput };
+            request = request with { Selection = new TestSelection(settings.Filters, settings.Exact, settings.Partition, settings.Labels, settings.ExcludeLabels), MaxOutput = maxOutput };
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {

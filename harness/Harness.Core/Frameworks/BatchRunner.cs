@@ -71,7 +71,8 @@ internal abstract class BatchRunner
             }
             foreach (var (test, result) in settled)
             {
-                results[test] = result;
+                // A process that ran several tests exits with the batch's code (Catch2: the failures counted), which is no one test's.
+                results[test] = batch.Count > 1 ? result with { ExitCode = null } : result;
             }
             var rest = batch.Where(t => !results.ContainsKey(t)).ToList();
             if (rest.Count == 0)

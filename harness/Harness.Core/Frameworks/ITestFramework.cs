@@ -61,38 +61,52 @@ public static class TestLister
 
     /// <summary>
     /// Lists the tests of <paramref name="binary"/> with the lister of its framework; the labels the build system
-    /// gave the binary (CTest LABELS) become <c>label</c> traits of each of its tests.
+    /// gave the binary (CTest LABELS); a GoogleTest or Catch2 binary that lists no tests is one plain test; the labels become <c>label</c> traits of each of its tests, only the tests it <see cref="TestBinary.Selected"/> are kept, and a DISABLED CTest entry's tests are all ignored.
     /// </summary>
     /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>.</exception>
     public static IReadOnlyList<TestCase> List(TestBinary binary)
     {
         ArgumentNullException.ThrowIfNull(binary);
         var tests = For(binary.Framework).List(binary);
-        if (binary.Labels.Count == 0)
+        if (tests.Count == 0 && binary.Framework is TestFramework.GoogleTest or TestFramework.Catch2)
+        {
+            // A C++ test binary that lists nothing (its own main, tests registered at run time) is run whole, as ctest runs it.
+            tests = For(TestFramework.Plain).List(binary with { Framework = TestFramework.Plain });
+        }
+        if (binary.Selected is { } selected)
+        {
+            var names = selected.ToHashSet(StringComparer.Ordinal);
+            tests = [.. tests.Where(t => names.Contains(t.FrameworkName))];
+        }
+        var disabled = binary.CTest?.Disabled == true;
+        if (binary.Labels.Count == 0 && !disabled)
         {
             return tests;
         }
         TestTrait[] labels = [.. binary.Labels.Select(label => new TestTrait("label", label))];
-        return [.. tests.Select(t => t with { Traits = [.. t.Traits, .. labels] })];
+        return [.. tests.Select(t => t with { Traits = [.. t.Traits, .. labels], IsIgnored = t.IsIgnored || disabled })];
     }
 
     /// <summary>
     /// Lists several binaries, in parallel (each listing is a process or two and a DWARF read), returning
-    /// their tests in the binaries' order.
+    /// their tests in the binaries' order. A binary that cannot be listed is one test that fails with the listing's
+    /// error (<see cref="TestBinary.ListingError"/>), so the rest of its suite still runs.
     /// </summary>
-    /// <exception cref="TestListingException">See <see cref="ITestLister.List"/>; the first failure is rethrown as it was.</exception>
     public static IReadOnlyList<TestCase> ListAll(IReadOnlyList<TestBinary> binaries)
     {
         ArgumentNullException.ThrowIfNull(binaries);
         var listed = new IReadOnlyList<TestCase>[binaries.Count];
-        try
+        Parallel.For(0, binaries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            Parallel.For(0, binaries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => listed[i] = List(binaries[i]));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault() is TestListingException first)
-        {
-            throw first;
-        }
+            try
+            {
+                listed[i] = List(binaries[i]);
+            }
+            catch (TestListingException e)
+            {
+                listed[i] = List(binaries[i] with { Framework = TestFramework.Plain, ListingError = e.Message });
+            }
+        });
         return [.. listed.SelectMany(tests => tests)];
     }
 }

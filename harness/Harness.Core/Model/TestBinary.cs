@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Harness.Core.Model;
 
 /// <summary>The test framework a binary speaks, which decides how it is listed and run.</summary>
@@ -42,4 +44,26 @@ public sealed record TestBinary(
 {
     /// <summary>Where the build system declares it (CTest: the <c>add_test</c> call), the source of a plain test.</summary>
     public SourceLocation? DeclaredAt { get; init; }
+
+    /// <summary>Changes made to its environment when it starts, after <see cref="Environment"/> (CTest's ENVIRONMENT_MODIFICATION).</summary>
+    public IReadOnlyList<EnvironmentChange> EnvironmentChanges { get; init; } = [];
+
+    /// <summary>
+    /// The framework names of the tests it holds, when its build system named them one by one
+    /// (<c>gtest_discover_tests</c> entries merged into one binary); null: every test it lists.
+    /// </summary>
+    public IReadOnlyList<string>? Selected { get; init; }
+
+    /// <summary>What decides how its process runs, beside the path: tests of binaries with equal keys may share a process.</summary>
+    [JsonIgnore]
+    public string ProcessKey => string.Join('\u001e',
+        Suite, BinaryId, Path, WorkingDirectory, Timeout?.Ticks, string.Join('\u001f', Arguments), string.Join('\u001f', Labels),
+        string.Join('\u001f', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")),
+        string.Join('\u001f', EnvironmentChanges));
+
+    /// <summary>Why its tests could not be listed: it is then one test that fails with this message, not run.</summary>
+    public string? ListingError { get; init; }
+
+    /// <summary>The CTest entry it came from, with the properties that decide its verdict and scheduling; null outside CTest.</summary>
+    public CTestProperties? CTest { get; init; }
 }

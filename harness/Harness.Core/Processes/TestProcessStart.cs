@@ -36,5 +36,6 @@ internal static class TestProcessStart
         {
             environment[name] = value;
         }
+        EnvironmentChange.ApplyAll(binary.EnvironmentChanges, environment);
     }
 }

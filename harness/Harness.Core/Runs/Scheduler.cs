@@ -7,7 +7,8 @@ namespace Harness.Core.Runs;
 /// <summary>
 /// Runs one pass over the selected tests in parallel: libtest and plain tests one process each, GoogleTest and
 /// Catch2 in batches per binary (split so that the jobs stay busy), each failure retried alone; reports every step
-/// as an event. Jobs are threads of their own: each blocks on its process, and the tracer needs a thread that stays.
+/// as an event. Which batch starts when is <see cref="Admission"/>'s decision (CTest's order, fixtures, locks and
+/// slots). Jobs are threads of their own: each blocks on its process, and the tracer needs a thread that stays.
 /// </summary>
 internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, ITestExecutor executor, Action<RunEvent> emit)
 {
@@ -15,7 +16,7 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
     public IReadOnlyList<FinishedTest> RunPass(IReadOnlyList<TestCase> tests, int pass, bool measured, CancellationToken cancellation, out bool failed)
     {
         var jobs = Math.Max(1, request.Jobs);
-        var batches = new Queue<IReadOnlyList<TestCase>>(Batches(tests, jobs));
+        var admission = new Admission(Batches(tests, jobs), jobs);
         var results = new List<FinishedTest>();
         var gate = new Lock();
         var anyFailed = false;
@@ -23,20 +24,35 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
 
         void Worker()
         {
-            while (!stop.IsCancellationRequested)
+            while (admission.Next(stop.Token) is { } ticket)
             {
-                IReadOnlyList<TestCase> batch;
-                lock (gate)
+                var batchFailed = false;
+                try
                 {
-                    if (!batches.TryDequeue(out batch!))
-                    {
-                        return;
-                    }
+                    batchFailed = RunBatch(ticket);
                 }
-                var hits = execution.Coverage is null ? null : new List<ImageHits>();
-                IReadOnlyList<TestResult> batchResults;
-                var started = DateTimeOffset.Now;
-                var clock = System.Diagnostics.Stopwatch.StartNew();
+                finally
+                {
+                    admission.Finished(ticket, batchFailed);
+                }
+            }
+        }
+
+        // Runs one batch to its final results; true when any failed.
+        bool RunBatch(Admission.Ticket ticket)
+        {
+            var batch = ticket.Batch;
+            var hits = execution.Coverage is null ? null : new List<ImageHits>();
+            IReadOnlyList<TestResult> batchResults;
+            var started = DateTimeOffset.Now;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var batchFailed = false;
+            if (ticket.SkipReason is { } reason)
+            {
+                batchResults = [.. batch.Select(test => TestResult.WithoutRun(test, TestOutcome.Skipped, reason))];
+            }
+            else
+            {
                 try
                 {
                     batchResults = RunWatched(batch, pass, 1, hits, stop.Token);
@@ -54,33 +70,35 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
                         }
                         emit(new TestFinished(cancelled, pass, measured, null));
                     }
-                    return;
-                }
-                foreach (var result in batchResults)
-                {
-                    var testHits = batch.Count == 1 ? hits : null;
-                    FinishedTest final;
-                    try
-                    {
-                        final = Retry(result, pass, testHits, stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        final = new FinishedTest(result, 1, false);
-                    }
-                    lock (gate)
-                    {
-                        results.Add(final);
-                        var fails = final.Fails(request.FlakyFails);
-                        anyFailed |= fails;
-                        if (request.FailFast && fails)
-                        {
-                            stop.Cancel();
-                        }
-                    }
-                    emit(new TestFinished(final, pass, measured, testHits));
+                    return true;
                 }
             }
+            foreach (var result in batchResults)
+            {
+                var testHits = batch.Count == 1 ? hits : null;
+                FinishedTest final;
+                try
+                {
+                    final = Retry(result, pass, testHits, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    final = new FinishedTest(result, 1, false);
+                }
+                var fails = final.Fails(request.FlakyFails);
+                batchFailed |= fails;
+                lock (gate)
+                {
+                    results.Add(final);
+                    anyFailed |= fails;
+                    if (request.FailFast && fails)
+                    {
+                        stop.Cancel();
+                    }
+                }
+                emit(new TestFinished(final, pass, measured, testHits));
+            }
+            return batchFailed;
         }
 
         var threads = Enumerable.Range(0, jobs).Select(i => new Thread(Worker) { Name = $"harness test job {i}", IsBackground = true }).ToList();
@@ -147,8 +165,9 @@ internal sealed class Scheduler(RunRequest request, ExecutionOptions execution, 
     /// <summary>One test a process where needed; otherwise a binary's tests in up to <paramref name="jobs"/> batches.</summary>
     private IEnumerable<IReadOnlyList<TestCase>> Batches(IReadOnlyList<TestCase> tests, int jobs)
     {
-        // By identity, not by record equality: the same binary read back from an IDE's test cases is a new object each time.
-        foreach (var group in tests.GroupBy(t => (t.Binary.Suite, t.Binary.BinaryId, t.Binary.Path)))
+        // By what the process needs, not by record equality: the same binary read back from an IDE's test cases is a new
+        // object each time, and binaries of one path may differ in environment (gtest_discover_tests entries).
+        foreach (var group in tests.GroupBy(t => t.Binary.ProcessKey, StringComparer.Ordinal))
         {
             var list = group.ToList();
             if (execution.OneTestAProcess(list[0].Binary.Framework))

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Harness.Core.Coverage;
 using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.CTest;
 using Harness.Core.Model;
 using Harness.Core.Profiling;
 using Harness.Core.Suites;
@@ -39,7 +40,7 @@ public sealed class TestRun
     }
 
     /// <summary>Runs to the end (or until <paramref name="cancellation"/>), telling <paramref name="sinks"/> each event; returns the summary.</summary>
-    /// <exception cref="HarnessException">A suite could not be discovered or a binary listed (nothing ran), or a sink failed.</exception>
+    /// <exception cref="HarnessException">A suite could not be discovered (nothing ran), or a sink failed.</exception>
     public RunSummary Run(IEnumerable<IRunSink> sinks, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sinks);
@@ -107,7 +108,7 @@ public sealed class TestRun
         var clock = Stopwatch.StartNew();
         var catalog = _request.Tests is { } given ? new SuiteCatalog([.. given.Select(t => t.Binary)], given) : List(emit);
         var all = catalog.Tests;
-        var selected = _request.Selection.Apply(all);
+        var selected = CTestFixtures.WithFixtures(_request.Selection.Apply(all), all);
         var affected = _request.Affected?.Choose(selected);
         if (affected is not null)
         {

@@ -6,14 +6,14 @@ namespace Harness.Core.Suites;
 
 /// <summary>
 /// The tests of a suite as every front end sees them (<c>harness list</c>, <c>harness test</c>, the adapter's
-/// discovery): discovered (cargo builds incrementally), the suite's own settings applied to each binary, listed,
+/// discovery): discovered (cargo builds incrementally), the suite's own settings applied to each binary, listed (a
+/// binary that cannot be listed is one failing test, <see cref="TestLister.ListAll"/>),
 /// and the suite's own filters taken.
 /// </summary>
 public static class TestCatalog
 {
     /// <param name="buildOutput">Receives the build and listing tools' lines as they come, one call at a time.</param>
     /// <exception cref="SuiteException">The suite could not be discovered (missing, or its build failed).</exception>
-    /// <exception cref="TestListingException">A binary could not list its tests.</exception>
     public static IReadOnlyList<TestCase> List(SuiteSpec suite, Action<string>? buildOutput = null) => Catalog(suite, buildOutput).Tests;
 
     /// <summary>

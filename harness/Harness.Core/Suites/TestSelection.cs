@@ -8,16 +8,31 @@ namespace Harness.Core.Suites;
 /// Which tests a run takes: <c>--filter</c> expressions (substring, or glob with <c>*</c>/<c>?</c>; a leading
 /// <c>!</c> excludes; <c>--exact</c> makes plain expressions whole-name matches), matched against the
 /// fully-qualified and the display name; then a partition for CI shards (<c>hash:M/N</c>, stable per test
-/// name, or <c>slice:M/N</c>, every N-th test of the sorted list).
+/// name, or <c>slice:M/N</c>, every N-th test of the sorted list). Labels select as ctest's <c>-L</c>/<c>-LE</c> do:
+/// each <c>--label</c> regular expression must match one of a test's labels (CTest LABELS), and a test with a label
+/// matching any <c>--exclude-label</c> is left out.
 /// </summary>
 public sealed class TestSelection
 {
     private readonly List<Func<TestCase, bool>> _includes = [];
     private readonly List<Func<TestCase, bool>> _excludes = [];
+    private readonly List<Func<TestCase, bool>> _labels = [];
     private readonly (string Kind, int Index, int Count)? _partition;
 
-    public TestSelection(IEnumerable<string>? filters = null, bool exact = false, string? partition = null)
+    /// <exception cref="ArgumentException">A partition or a label expression that does not parse.</exception>
+    public TestSelection(IEnumerable<string>? filters = null, bool exact = false, string? partition = null,
+        IEnumerable<string>? labels = null, IEnumerable<string>? excludeLabels = null)
     {
+        foreach (var label in labels ?? [])
+        {
+            var regex = LabelRegex(label, "--label");
+            _labels.Add(t => t.Binary.Labels.Any(regex.IsMatch));
+        }
+        foreach (var label in excludeLabels ?? [])
+        {
+            var regex = LabelRegex(label, "--exclude-label");
+            _excludes.Add(t => t.Binary.Labels.Any(regex.IsMatch));
+        }
         foreach (var filter in filters ?? [])
         {
             var (list, expression) = filter.StartsWith('!') ? (_excludes, filter[1..]) : (_includes, filter);
@@ -32,7 +47,7 @@ public sealed class TestSelection
     public IReadOnlyList<TestCase> Apply(IEnumerable<TestCase> tests)
     {
         var selected = tests
-            .Where(t => (_includes.Count == 0 || _includes.Any(m => m(t))) && !_excludes.Any(m => m(t)))
+            .Where(t => (_includes.Count == 0 || _includes.Any(m => m(t))) && _labels.All(m => m(t)) && !_excludes.Any(m => m(t)))
             .OrderBy(t => t.FullyQualifiedName, StringComparer.Ordinal)
             .ToList();
         if (_partition is not { } partition)
@@ -65,6 +80,18 @@ public sealed class TestSelection
         return exact
             ? t => t.FullyQualifiedName == expression || t.DisplayName == expression
             : t => t.FullyQualifiedName.Contains(expression, StringComparison.Ordinal) || t.DisplayName.Contains(expression, StringComparison.Ordinal);
+    }
+
+    private static Regex LabelRegex(string expression, string option)
+    {
+        try
+        {
+            return new Regex(expression, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{option} '{expression}': not a regular expression ({e.Message})", e);
+        }
     }
 
     private static (string, int, int) ParsePartition(string text)

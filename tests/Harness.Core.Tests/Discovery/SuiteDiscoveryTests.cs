@@ -7,14 +7,15 @@ namespace Harness.Core.Tests.Discovery;
 public sealed class SuiteDiscoveryTests
 {
     [Fact]
-    public void Discover_Executable_OneBinaryNamedByFileInSuiteOfItsDirectory()
+    public void Discover_ExecutableInCMakeBuild_OneBinaryNamedByFileInSuiteOfItsProject()
     {
         var build = Fixtures.CMake("cpp-gtest", CFlavour.O0);
         var path = build.Output("gtest_fixture_tests");
 
         var binary = Assert.Single(SuiteDiscovery.Discover(path));
 
-        Assert.Equal(new TestBinary(path, "cpp-gtest-O0", "gtest_fixture_tests", TestFramework.GoogleTest, build.BuildDirectory, binary.Environment, binary.Arguments, null, binary.Labels), binary);
+        // The project's name, as when the build directory is given: the same binary gets the same test names both ways.
+        Assert.Equal(new TestBinary(path, "harness_cpp_gtest", "gtest_fixture_tests", TestFramework.GoogleTest, build.BuildDirectory, binary.Environment, binary.Arguments, null, binary.Labels), binary);
         Assert.Empty(binary.Environment);
         Assert.Empty(binary.Arguments);
         Assert.Empty(binary.Labels);

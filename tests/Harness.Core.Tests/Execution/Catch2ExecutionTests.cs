@@ -28,6 +28,20 @@ public sealed class Catch2ExecutionTests
     }
 
     [Fact]
+    public void Run_BatchWithAFailure_NoTestCarriesTheBatchsExitCode()
+    {
+        var tests = TestLister.List(FrameworkBinaries.Catch2Fixture()).Where(t => !t.IsIgnored).ToList();
+
+        var results = TestExecutor.Run(tests, ExecutionOptions.Default, CancellationToken.None);
+
+        // The process exits 1 (one failed case): that is the batch's code, not any one test's.
+        Assert.Contains(results, r => r.Outcome == TestOutcome.Failed);
+        Assert.All(results, r => Assert.Null(r.ExitCode));
+        var alone = Assert.Single(TestExecutor.Run([tests.First(t => t.FrameworkName == "fib deliberately fails")], ExecutionOptions.Default, CancellationToken.None));
+        Assert.Equal(1, alone.ExitCode);
+    }
+
+    [Fact]
     public void Run_FibDeliberatelyFails_FailedWithFileLineAndExpression()
     {
         var binary = FrameworkBinaries.Catch2Fixture();

@@ -88,4 +88,32 @@ public sealed class TestListerTests
 
         Assert.Equal(["from_env", Path.GetFileName(directory.Path)], tests.Select(t => t.FrameworkName));
     }
+
+    [Fact]
+    public void ListAll_OneBinaryCannotList_ItIsOneFailingTestWithTheErrorAndTheOthersAreListed()
+    {
+        var broken = FrameworkBinaries.Of("/bin/sh", "s", "broken", TestFramework.GoogleTest, "/", ["-c", "echo 'custom main says no' >&2; exit 3"]);
+        var passing = FrameworkBinaries.GoogleTest("gtest_passing_tests");
+
+        var tests = TestLister.ListAll([broken, passing]);
+
+        var failing = Assert.Single(tests, t => t.Binary.BinaryId == "broken");
+        Assert.Equal("s.broken", failing.FullyQualifiedName);
+        Assert.Equal(TestLister.List(passing).Select(t => t.FullyQualifiedName), tests.Where(t => t != failing).Select(t => t.FullyQualifiedName));
+        var result = Assert.Single(TestExecutor.Run([failing], ExecutionOptions.Default, CancellationToken.None));
+        Assert.Equal(TestOutcome.Failed, result.Outcome);
+        Assert.Contains("custom main says no", result.FailureMessage);
+        Assert.Contains("(exit code 3)", result.FailureMessage);
+    }
+
+    [Fact]
+    public void List_GoogleTestBinaryListingNothing_OnePlainTestThatRunsTheBinaryWhole()
+    {
+        var binary = FrameworkBinaries.Of("/bin/sh", "s", "registers_at_run_time", TestFramework.GoogleTest, "/", ["-c", "exit 0"]);
+
+        var test = Assert.Single(TestLister.List(binary));
+
+        Assert.Equal(("s.registers_at_run_time", TestFramework.Plain), (test.FullyQualifiedName, test.Binary.Framework));
+        Assert.Equal(TestOutcome.Passed, Assert.Single(TestExecutor.Run([test], ExecutionOptions.Default, CancellationToken.None)).Outcome);
+    }
 }

@@ -11,7 +11,8 @@ namespace Harness.Core.Frameworks.CTest;
 /// <summary>
 /// A CMake build directory's tests as CTest lists them (<c>ctest --show-only=json-v1</c>): one
 /// <see cref="TestBinary"/> per CTest test, carrying its command line, WORKING_DIRECTORY, ENVIRONMENT,
-/// TIMEOUT and LABELS. A gtest or Catch2 executable becomes that framework, so the driver expands it into
+/// TIMEOUT and LABELS, named as ctest shows it (<c>a.b</c>, <c>dt pass</c>: the name is the entry's identity in every
+/// report, and CTest keeps names unique). A gtest or Catch2 executable becomes that framework, so the driver expands it into
 /// its own tests; any other command is one <see cref="TestFramework.Plain"/> test, as CTest sees it.
 /// </summary>
 internal static class CTestDiscovery
@@ -42,7 +43,7 @@ internal static class CTestDiscovery
         try
         {
             using var document = JsonDocument.Parse(json.ToString());
-            return Parse(document.RootElement, SuiteDiscovery.IdPart(suite), buildDirectory, output);
+            return CTestDiscoveredTests.Merge(Parse(document.RootElement, SuiteDiscovery.IdPart(suite), buildDirectory, output));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
@@ -72,8 +73,10 @@ internal static class CTestDiscovery
 
             var workingDirectory = buildDirectory;
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            var changes = new List<EnvironmentChange>();
             TimeSpan? timeout = null;
             var labels = new List<string>();
+            var ctest = new CTestProperties(name);
             if (test.TryGetProperty("properties", out var properties))
             {
                 foreach (var property in properties.EnumerateArray())
@@ -94,15 +97,61 @@ internal static class CTestDiscovery
                                 }
                             }
                             break;
+                        case "ENVIRONMENT_MODIFICATION":
+                            foreach (var entry in Strings(value))
+                            {
+                                changes.Add(EnvironmentChange.Parse(entry)
+                                    ?? throw new SuiteException($"{buildDirectory}: test {name}: ENVIRONMENT_MODIFICATION '{entry}' is not NAME=OP:VALUE with OP one of {string.Join(", ", EnvironmentChange.Operations)}"));
+                            }
+                            break;
                         case "TIMEOUT":
-                            var seconds = value.ValueKind == JsonValueKind.Number
-                                ? value.GetDouble()
-                                : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
                             // CTest reads a zero (or negative) TIMEOUT as "no limit".
-                            timeout = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
+                            timeout = Number(value) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null;
                             break;
                         case "LABELS":
                             labels.AddRange(Strings(value));
+                            break;
+                        case "WILL_FAIL":
+                            ctest = ctest with { WillFail = Bool(value) };
+                            break;
+                        case "PASS_REGULAR_EXPRESSION":
+                            ctest = ctest with { PassRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "FAIL_REGULAR_EXPRESSION":
+                            ctest = ctest with { FailRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "SKIP_REGULAR_EXPRESSION":
+                            ctest = ctest with { SkipRegularExpressions = [.. Strings(value)] };
+                            break;
+                        case "SKIP_RETURN_CODE":
+                            ctest = ctest with { SkipReturnCode = (int)Number(value) };
+                            break;
+                        case "DISABLED":
+                            ctest = ctest with { Disabled = Bool(value) };
+                            break;
+                        case "REQUIRED_FILES":
+                            ctest = ctest with { RequiredFiles = [.. Strings(value)] };
+                            break;
+                        case "DEPENDS":
+                            ctest = ctest with { Depends = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_SETUP":
+                            ctest = ctest with { FixturesSetup = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_CLEANUP":
+                            ctest = ctest with { FixturesCleanup = [.. Strings(value)] };
+                            break;
+                        case "FIXTURES_REQUIRED":
+                            ctest = ctest with { FixturesRequired = [.. Strings(value)] };
+                            break;
+                        case "RESOURCE_LOCK":
+                            ctest = ctest with { ResourceLocks = [.. Strings(value)] };
+                            break;
+                        case "RUN_SERIAL":
+                            ctest = ctest with { RunSerial = Bool(value) };
+                            break;
+                        case "PROCESSORS":
+                            ctest = ctest with { Processors = Math.Max(1, (int)Number(value)) };
                             break;
                     }
                 }
@@ -110,10 +159,18 @@ internal static class CTestDiscovery
 
             var executable = words[0];
             var framework = Path.IsPathRooted(executable) ? FrameworkDetection.Detect(executable) : TestFramework.Plain;
+            // An entry that passes its framework options of its own (SelfTest --list-tests, a reporter, a pattern) is run
+            // as its command says; only a whole binary or a one-test selection (gtest_discover_tests) is expanded.
+            if (words.Count > 1 && !CTestDiscoveredTests.SelectsOneTest(framework, words[1..]))
+            {
+                framework = TestFramework.Plain;
+            }
             binaries.Add(new TestBinary(
-                executable, suite, SuiteDiscovery.IdPart(name), framework, workingDirectory,
+                executable, suite, name, framework, workingDirectory,
                 variables, words[1..], timeout, labels)
             {
+                EnvironmentChanges = changes,
+                CTest = ctest,
                 DeclaredAt = test.TryGetProperty("backtrace", out var node) && node.TryGetInt32(out var index)
                     && index >= 0 && index < declarations.Count ? declarations[index] : null,
             });
@@ -151,6 +208,18 @@ internal static class CTestDiscovery
         return locations;
     }
 
+    private static double Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.Parse(value.GetString()!, CultureInfo.InvariantCulture);
+
+    /// <summary>CMake's truth: json-v1 writes booleans as JSON booleans; a string is read as CMake reads a constant.</summary>
+    private static bool Bool(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => value.GetDouble() != 0,
+        _ => value.GetString()!.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE" or "Y",
+    };
+
     // CTest prints a one-item list property as a plain string.
     private static IEnumerable<string> Strings(JsonElement value) =>
         value.ValueKind == JsonValueKind.Array
@@ -158,7 +227,7 @@ internal static class CTestDiscovery
             : [value.GetString()!];
 
     /// <summary>CMAKE_PROJECT_NAME from the build directory's CMakeCache.txt, if it is there.</summary>
-    private static string? ProjectName(string buildDirectory)
+    internal static string? ProjectName(string buildDirectory)
     {
         var cache = Path.Combine(buildDirectory, "CMakeCache.txt");
         if (!File.Exists(cache))

@@ -29,4 +29,19 @@ public static class Catch2Spec
         }
         return spec.ToString();
     }
+
+    /// <summary>The name a spec made by <see cref="Escape"/> (or by <c>catch_discover_tests</c>, which escapes the same way) selects.</summary>
+    public static string Unescape(string spec)
+    {
+        var name = new StringBuilder(spec.Length);
+        for (var i = 0; i < spec.Length; i++)
+        {
+            if (spec[i] == '\\' && i + 1 < spec.Length)
+            {
+                i++;
+            }
+            name.Append(spec[i]);
+        }
+        return name.ToString();
+    }
 }

@@ -1,9 +1,10 @@
 using Harness.Core.Frameworks;
+using Harness.Core.Frameworks.CTest;
 using Harness.Core.Model;
 
 namespace Harness.Core.Frameworks.Plain;
 
-/// <summary>Any other executable: one test, passed when the process exits 0 (CTest's model).</summary>
+/// <summary>Any other executable: one test, passed when the process exits 0, or judged by its CTest properties (<see cref="CTestVerdict"/>).</summary>
 internal sealed class PlainFramework : ITestFramework
 {
     public TestFramework Id => TestFramework.Plain;
@@ -17,7 +18,13 @@ internal sealed class PlainFramework : ITestFramework
     public bool OneTestAProcess => true;
 
     public IReadOnlyList<TestResult> Run(IReadOnlyList<TestCase> tests, RunContext context) =>
-        [.. tests.Select(test => Results.FromExit(test, context.Start([]), context.Timeout))];
+        [.. tests.Select(test => test switch
+        {
+            { Binary.ListingError: { } error } => TestResult.WithoutRun(test, TestOutcome.Failed, error),
+            { IsIgnored: true } when !context.RunIgnored => Results.Skipped(test, "disabled"),
+            { Binary.CTest: { } properties } => CTestVerdict.Run(test, properties, context),
+            _ => Results.FromExit(test, context.Start([]), context.Timeout),
+        })];
 }
 
 /// <summary>

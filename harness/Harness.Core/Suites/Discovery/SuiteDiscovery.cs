@@ -99,9 +99,19 @@ public static class SuiteDiscovery
             throw new SuiteException($"{path}: not a test binary: {problem}");
         }
         var directory = Path.GetDirectoryName(path)!;
+        // A binary inside a CMake build directory belongs to its project, as when the build directory is given.
+        var project = Ancestors(directory).Select(CTestDiscovery.ProjectName).FirstOrDefault(name => name is not null);
         return new TestBinary(
-            path, IdPart(Path.GetFileName(directory)), IdPart(Path.GetFileName(path)), FrameworkDetection.Detect(path),
+            path, IdPart(project ?? Path.GetFileName(directory)), IdPart(Path.GetFileName(path)), FrameworkDetection.Detect(path),
             directory, new Dictionary<string, string>(), [], null, []);
+    }
+
+    private static IEnumerable<string> Ancestors(string directory)
+    {
+        for (var current = directory; current is not null; current = Path.GetDirectoryName(current))
+        {
+            yield return current;
+        }
     }
 
     private static bool IsExecutable(string path) =>
@@ -111,16 +121,23 @@ public static class SuiteDiscovery
             : (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     /// <summary>
-    /// Two binaries of a suite that map to one id (CTest names <c>a.b</c> and <c>a_b</c>) are told apart
-    /// by a suffix in discovery order, which the build system keeps stable.
+    /// Two binaries of a suite that map to one id (cargo targets <c>a.b</c> and <c>a_b</c>, a CTest entry named like a
+    /// discovered binary) are told apart by a suffix in discovery order, which the build system keeps stable.
     /// </summary>
     private static List<TestBinary> Deduplicate(IReadOnlyList<TestBinary> binaries)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<TestBinary>(binaries.Count);
+        var split = new HashSet<(string, string)>();
         foreach (var binary in binaries)
         {
             var id = binary.BinaryId;
+            // Binaries split from one binary's gtest_discover_tests entries share its name: their tests differ.
+            if (binary.Selected is not null && !split.Add((binary.Path, id)))
+            {
+                result.Add(binary);
+                continue;
+            }
             for (var n = 2; !seen.Add(id); n++)
             {
                 id = $"{binary.BinaryId}_{n}";
