@@ -59,6 +59,11 @@ internal static class TestCommand
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
             repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
         };
+        var cargo = new CargoOptions();
+        foreach (var option in cargo.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
             result.GetValue(kind),
@@ -83,6 +88,7 @@ internal static class TestCommand
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
             NoTests = result.GetValue(noTests) ?? "fail",
+            CargoArguments = cargo.Arguments(result),
         }, cancellation)));
         return command;
     }
@@ -100,6 +106,9 @@ internal static class TestCommand
 
         /// <summary>What an empty selection means: <c>fail</c>, <c>warn</c> or <c>pass</c> (nextest's <c>--no-tests</c>).</summary>
         public string NoTests { get; init; } = "fail";
+
+        /// <summary>cargo's options for cargo suites (<see cref="CargoOptions"/>).</summary>
+        public IReadOnlyList<string> CargoArguments { get; init; } = [];
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -109,7 +118,7 @@ internal static class TestCommand
     {
         var request = new RunRequest
         {
-            Suites = [.. settings.Suites.Select(suite => new SuiteSpec(suite, settings.Kind))],
+            Suites = [.. settings.Suites.Select(suite => new SuiteSpec(suite, settings.Kind) { CargoArguments = settings.CargoArguments })],
             Jobs = settings.Jobs,
             Retries = settings.Retries,
             FlakyFails = settings.FlakyFails,

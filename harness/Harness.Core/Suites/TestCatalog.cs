@@ -17,7 +17,7 @@ public static class TestCatalog
     public static IReadOnlyList<TestCase> List(SuiteSpec suite, Action<string>? buildOutput = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment)
+        var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment, suite.CargoArguments)
             .Select(suite.Apply)
             .ToList();
         var listed = TestLister.ListAll(binaries);
