@@ -22,12 +22,13 @@ internal sealed class CargoOptions
     private readonly Option<bool> _lib = new("--lib") { Description = "Cargo: test only the library's unit tests." };
     private readonly Option<bool> _bins = new("--bins") { Description = "Cargo: test the binaries' unit tests." };
     private readonly Option<string[]> _testTargets = new("--test") { Description = "Cargo: test this integration test target (repeatable)." };
+    private readonly Option<bool> _doc = new("--doc") { Description = "Cargo: test only the libraries' doctests." };
     private readonly Option<bool> _tests = new("--tests") { Description = "Cargo: test every target with test = true." };
     private readonly Option<string[]> _extra = new("--cargo-arg") { Description = "Pass this argument to cargo as it is (repeatable; e.g. --cargo-arg=--offline)." };
 
     /// <summary>The options, to add to a command.</summary>
     public IEnumerable<Option> All =>
-        [_packages, _workspace, _excluded, _features, _allFeatures, _noDefaultFeatures, _release, _profile, _target, _lib, _bins, _testTargets, _tests, _extra];
+        [_packages, _workspace, _excluded, _features, _allFeatures, _noDefaultFeatures, _release, _profile, _target, _lib, _bins, _testTargets, _tests, _doc, _extra];
 
     /// <summary>cargo's arguments for what was given, in cargo's own spelling.</summary>
     public IReadOnlyList<string> Arguments(ParseResult result)
@@ -67,6 +68,7 @@ internal sealed class CargoOptions
         Flag(_bins, "--bins");
         Values(_testTargets, "--test");
         Flag(_tests, "--tests");
+        Flag(_doc, "--doc");
         arguments.AddRange(result.GetValue(_extra) ?? []);
         return arguments;
     }

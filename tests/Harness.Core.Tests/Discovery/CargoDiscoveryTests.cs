@@ -34,9 +34,12 @@ public sealed class CargoDiscoveryTests(RustDiscovery rust) : IClassFixture<Rust
     public void Discover_RustWorkspace_OneBinaryPerTestTargetNamedByPackageKindAndTarget()
     {
         Assert.Equal(
-            ["calc-ffi.lib", "calc.bin.calc-cli", "calc.lib", "calc.test.integration"],
+            ["calc-ffi.doc", "calc-ffi.lib", "calc.bin.calc-cli", "calc.doc", "calc.lib", "calc.test.integration"],
             rust.Binaries.Select(b => b.BinaryId).Order(StringComparer.Ordinal));
-        Assert.All(rust.Binaries, b =>
+        // A package's doctests are cargo's to build and run: `cargo test --doc --package NAME -- …`.
+        Assert.All(rust.Binaries.Where(b => b.BinaryId.EndsWith(".doc", StringComparison.Ordinal)), b =>
+            Assert.Equal(["test", "--doc", "--package", b.BinaryId[..^".doc".Length], "--"], b.Arguments));
+        Assert.All(rust.Binaries.Where(b => !b.BinaryId.EndsWith(".doc", StringComparison.Ordinal)), b =>
         {
             Assert.Equal("rust", b.Suite);
             Assert.Equal(TestFramework.LibTest, b.Framework);
@@ -115,7 +118,7 @@ public sealed class CargoDiscoveryTests(RustDiscovery rust) : IClassFixture<Rust
         var binaries = SuiteDiscovery.Discover(Path.Combine(rust.Workspace, "calc"), environment: rust.Environment);
 
         Assert.Equal(
-            ["calc.bin.calc-cli", "calc.lib", "calc.test.integration"],
+            ["calc.bin.calc-cli", "calc.doc", "calc.lib", "calc.test.integration"],
             binaries.Select(b => b.BinaryId).Order(StringComparer.Ordinal));
         Assert.All(binaries, b => Assert.Equal("rust", b.Suite));
     }

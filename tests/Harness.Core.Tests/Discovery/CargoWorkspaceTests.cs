@@ -35,14 +35,19 @@ public sealed class CargoWorkspaceTests(RustCargoWorkspace workspace) : IClassFi
     [Fact]
     public void Discover_RootPackageWithMembers_OnlyTheRootAsCargoTestDoes()
     {
-        Assert.Equal(["abacus.lib", "abacus.test.plain_main"], workspace.Discover().Select(b => b.BinaryId));
+        Assert.Equal(["abacus.doc", "abacus.lib", "abacus.test.plain_main"], workspace.Discover().Select(b => b.BinaryId));
     }
 
     [Fact]
     public void Discover_WorkspaceOrPackage_ThoseCargoSelects()
     {
-        Assert.Equal(["abacus.lib", "abacus.test.plain_main", "shapes.lib"], workspace.Discover("--workspace").Select(b => b.BinaryId));
-        Assert.Equal(["shapes.lib"], workspace.Discover("--workspace", "--exclude", "abacus").Select(b => b.BinaryId));
+        Assert.Equal(
+            ["abacus.doc", "abacus.lib", "abacus.test.plain_main", "shapes.lib", "tally.doc", "tally.lib"],
+            workspace.Discover("--workspace").Select(b => b.BinaryId));
+        Assert.Equal(["shapes.lib", "tally.doc", "tally.lib"], workspace.Discover("--workspace", "--exclude", "abacus").Select(b => b.BinaryId));
+        // Doctests: cargo runs them unless targets are chosen (--lib, --test…), only them with --doc; a dylib has none.
+        Assert.Equal(["tally.doc"], workspace.Discover("--doc", "--package", "tally").Select(b => b.BinaryId));
+        Assert.Equal(["tally.lib"], workspace.Discover("--lib", "--package", "tally").Select(b => b.BinaryId));
         Assert.Equal(["shapes.lib"], workspace.Discover("--package", "shapes").Select(b => b.BinaryId));
         Assert.Equal(["abacus.test.plain_main"], workspace.Discover("--test", "plain_main").Select(b => b.BinaryId));
     }
@@ -113,7 +118,7 @@ public sealed class CargoWorkspaceTests(RustCargoWorkspace workspace) : IClassFi
         Assert.True(oracle.ExitCode == 0, oracle.StandardOutput + oracle.StandardError);
         var tests = workspace.List("--workspace");
 
-        var results = new TestRun(new RunRequest { Tests = tests, Jobs = 2 }).Run([]).Results;
+        var results = new TestRun(new RunRequest { Tests = [.. tests.Where(t => !t.Binary.BinaryId.EndsWith(".doc", StringComparison.Ordinal))], Jobs = 2 }).Run([]).Results;
 
         Assert.All(results, r => Assert.True(r.Result.Outcome == TestOutcome.Passed, $"{r.Test.FullyQualifiedName}: {r.Result.Outcome} {r.Result.FailureMessage} {r.Result.StandardError}"));
         Assert.Contains(results, r => r.Test.FrameworkName == "tests::square_area_from_the_dylib");
@@ -147,6 +152,71 @@ public sealed class CargoWorkspaceTests(RustCargoWorkspace workspace) : IClassFi
         Assert.Contains("CARGO", expected.Keys);
         Assert.Contains("LD_LIBRARY_PATH", expected.Keys);
         Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), Cargoish(harness.StandardOutput).OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void List_DocTests_NamedAndLocatedAtTheirExamples()
+    {
+        var tests = workspace.List("--doc", "--package", "tally");
+        var source = Path.Combine(workspace.Root, "tally", "src", "lib.rs");
+
+        Assert.Equal(
+            ["Counter.bump_line_35", "count_line_13", "count_line_17", "count_line_21", "count_line_25", "count_line_9", "line_3"],
+            tests.Select(t => t.FullyQualifiedName["rust-cargo.tally.doc.src_lib_rs.".Length..]).Order(StringComparer.Ordinal));
+        Assert.All(tests, t => Assert.StartsWith("rust-cargo.tally.doc.src_lib_rs.", t.FullyQualifiedName, StringComparison.Ordinal));
+        Assert.All(tests, t => Assert.Equal(source, t.SourceFile));
+        var ignored = Assert.Single(tests, t => t.IsIgnored);
+        Assert.Equal("tally/src/lib.rs - count (line 13)", ignored.FrameworkName);
+        Assert.Equal(13, ignored.SourceLine);
+        Assert.StartsWith("```ignore", File.ReadAllLines(source)[12].TrimStart('/', ' '), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_DocTests_EachJudgedAsCargoTestJudgesIt()
+    {
+        var cargo = workspace.Cargo("--doc", "--package", "tally");
+        Assert.True(cargo.ExitCode == 0, cargo.StandardError);
+        // `test tally/src/lib.rs - count (line 9) ... ok`, one line per doctest; a run names no_run and compile_fail
+        // examples with a suffix that the listing has not (`… (line 17) - compile`).
+        var expected = cargo.StandardOutput.Split('\n')
+            .Where(l => l.StartsWith("test ", StringComparison.Ordinal) && l.Contains(" ... ", StringComparison.Ordinal))
+            .Select(l => l[5..].Split(" ... "))
+            .ToDictionary(p => p[0][..(p[0].LastIndexOf(')') + 1)], p => p[1].Trim() switch { "ok" => TestOutcome.Passed, "ignored" => TestOutcome.Skipped, _ => TestOutcome.Failed });
+        var tests = workspace.List("--doc", "--package", "tally");
+
+        var results = new TestRun(new RunRequest { Tests = tests, Jobs = 2 }).Run([]).Results;
+
+        Assert.Equal(7, expected.Count);
+        Assert.Equal(
+            expected.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+            results.Select(r => KeyValuePair.Create(r.Test.FrameworkName, r.Result.Outcome)).OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Run_FailingDocTests_FailedWithRustdocsReason()
+    {
+        using var crate = new TempDirectory("cargo-failing-doctests");
+        File.WriteAllText(crate.File("Cargo.toml"), "[package]\nname = \"dfail\"\nversion = \"0.1.0\"\nedition = \"2021\"\n");
+        Directory.CreateDirectory(crate.File("src"));
+        File.WriteAllText(crate.File("src/lib.rs"), """
+            /// ```
+            /// assert_eq!(dfail::one(), 2, "one is not two");
+            /// ```
+            ///
+            /// ```compile_fail
+            /// let compiles: u32 = 5;
+            /// ```
+            pub fn one() -> i32 { 1 }
+            """);
+        var tests = TestCatalog.List(new SuiteSpec(crate.Path) { BuildEnvironment = new Dictionary<string, string?> { ["CARGO_TARGET_DIR"] = crate.File("target") } });
+
+        var results = new TestRun(new RunRequest { Tests = tests, Jobs = 2 }).Run([]).Results
+            .ToDictionary(r => r.Test.FullyQualifiedName[(r.Test.Binary.Suite.Length + 1)..], r => r.Result);
+
+        Assert.Equal(TestOutcome.Failed, results["dfail.doc.src_lib_rs.one_line_1"].Outcome);
+        Assert.Contains("one is not two", results["dfail.doc.src_lib_rs.one_line_1"].FailureMessage, StringComparison.Ordinal);
+        Assert.Equal(TestOutcome.Failed, results["dfail.doc.src_lib_rs.one_line_5"].Outcome);
+        Assert.Contains("compile_fail", results["dfail.doc.src_lib_rs.one_line_5"].FailureMessage, StringComparison.Ordinal);
     }
 
     private static List<string> Libtest(ProcessResult listing)

@@ -22,7 +22,7 @@ internal static class CargoDiscovery
         var metadata = CargoMetadata.Read(directory, environment, output);
         // Cargo chooses the packages as `cargo test` in that directory would: a virtual workspace's members, else the
         // package itself (a root package's members only with --workspace).
-        string[] arguments = ["test", "--no-run", "--message-format=json", .. cargoArguments];
+        string[] arguments = ["test", "--no-run", "--message-format=json", .. CargoDocTests.BuildArguments(cargoArguments)];
 
         var artifacts = new List<Artifact>();
         var nativeDirectories = new List<string>();
@@ -52,9 +52,16 @@ internal static class CargoDiscovery
         var toolchain = RustToolchain.Read(directory, environment, output);
         // Cargo keeps only the build scripts' library directories inside the target directory on the library path.
         var native = nativeDirectories.Where(d => d.StartsWith(metadata.TargetDirectory + "/", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
-        return artifacts
-            .Where(a => a.IsTest)
-            .Select(a => Binary(a, suite, metadata, artifacts, toolchain, native))
+        var cargo = toolchain.Cargo ?? ToolProcess.Resolve("cargo");
+        var docOnly = cargoArguments.Contains(CargoDocTests.DocOnly);
+        var tests = artifacts.Where(a => a.IsTest).ToList();
+        var docTests = CargoDocTests.Wanted(cargoArguments)
+            ? tests.Where(a => a.IsDocTestable).Select(a => CargoDocTests.Binary(metadata.Package(a.ManifestPath), suite, cargo, cargoArguments, environment))
+            : [];
+        return tests
+            .Where(_ => !docOnly)
+            .Select(a => Binary(a, suite, metadata, artifacts, toolchain, native, cargo))
+            .Concat(docTests)
             // Cargo reports artifacts as parallel compilations finish: sorted, two discoveries agree.
             .OrderBy(b => b.BinaryId, StringComparer.Ordinal)
             .ToList();
@@ -82,7 +89,10 @@ internal static class CargoDiscovery
                         target.GetProperty("kind")[0].GetString()!,
                         target.GetProperty("name").GetString()!,
                         executable.GetString()!,
-                        root.GetProperty("profile").GetProperty("test").GetBoolean()));
+                        root.GetProperty("profile").GetProperty("test").GetBoolean(),
+                        // Cargo's Target::doctestable: a library target built as rlib (lib) or proc-macro, doctest not turned off.
+                        target.GetProperty("doctest").GetBoolean()
+                            && target.GetProperty("crate_types").EnumerateArray().Any(t => t.GetString() is "lib" or "rlib" or "proc-macro")));
                     break;
                 case "build-script-executed" when root.TryGetProperty("linked_paths", out var linked):
                     // `cargo:rustc-link-search=[KIND=]PATH` lines of build scripts.
@@ -118,7 +128,8 @@ internal static class CargoDiscovery
     }
 
     private static TestBinary Binary(
-        Artifact artifact, string suite, CargoMetadata metadata, List<Artifact> artifacts, RustToolchain toolchain, IReadOnlyList<string> nativeDirectories)
+        Artifact artifact, string suite, CargoMetadata metadata, List<Artifact> artifacts, RustToolchain toolchain, IReadOnlyList<string> nativeDirectories,
+        string cargo)
     {
         var package = metadata.Package(artifact.ManifestPath);
         var kind = LibraryKinds.Contains(artifact.Kind) ? "lib" : artifact.Kind;
@@ -132,7 +143,7 @@ internal static class CargoDiscovery
         // are compile-time only: `env!`, never `std::env::var`).
         var variables = new Dictionary<string, string>(package.Environment, StringComparer.Ordinal)
         {
-            ["CARGO"] = toolchain.Cargo ?? ToolProcess.Resolve("cargo"),
+            ["CARGO"] = cargo,
             ["LD_LIBRARY_PATH"] = toolchain.LibraryPath(nativeDirectories, profileDirectory, TargetTriple(profileDirectory, metadata, toolchain)),
         };
         foreach (var (name, value) in toolchain.RustupVariables())
@@ -159,5 +170,5 @@ internal static class CargoDiscovery
         Path.GetDirectoryName(profileDirectory) is { } parent && parent != metadata.TargetDirectory ? Path.GetFileName(parent) : toolchain.Host;
 
     /// <summary>An executable cargo built: a test harness (<see cref="IsTest"/>) or one of the package's programs.</summary>
-    private sealed record Artifact(string ManifestPath, string Kind, string Target, string Executable, bool IsTest);
+    private sealed record Artifact(string ManifestPath, string Kind, string Target, string Executable, bool IsTest, bool IsDocTestable);
 }
