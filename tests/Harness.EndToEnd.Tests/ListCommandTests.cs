@@ -50,6 +50,34 @@ public sealed class ListCommandTests
         Assert.StartsWith("harness: ", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void List_CargoOptions_PassedToCargoAsGiven()
+    {
+        var workspace = Path.Combine(Repository.FixturesDirectory, "rust-cargo");
+        var environment = new Dictionary<string, string?> { ["CARGO_TARGET_DIR"] = Path.Combine(Repository.FixtureCache, "rust-cargo") };
+
+        var root = ProcessRunner.Run("dotnet", [HarnessCover.AssemblyPath, "list", workspace], environment: environment, timeout: TimeSpan.FromMinutes(5));
+        var shapes = ProcessRunner.Run(
+            "dotnet", [HarnessCover.AssemblyPath, "list", workspace, "-p", "shapes", "--cargo-arg", "--offline", "--cargo-arg=--locked"],
+            environment: environment, timeout: TimeSpan.FromMinutes(5));
+
+        Assert.True(root.ExitCode == 0, root.StandardError);
+        Assert.DoesNotContain("rust-cargo.shapes.", root.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("rust-cargo.abacus.test.plain_main\t", root.StandardOutput, StringComparison.Ordinal);
+        Assert.True(shapes.ExitCode == 0, shapes.StandardError);
+        Assert.Equal(["rust-cargo.shapes.lib.tests.squares"], shapes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]));
+    }
+
+    [Fact]
+    public void List_MisspeltCargoOption_UnknownOptionExit2NotASuite()
+    {
+        var result = Run("list", Path.Combine(Repository.FixturesDirectory, "rust-cargo"), "--relase");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("harness: unknown option --relase\n", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Compiling", result.StandardError, StringComparison.Ordinal);
+    }
+
     private static List<JsonElement> ListJson(string suite)
     {
         var result = Run("list", "--format", "json", suite);

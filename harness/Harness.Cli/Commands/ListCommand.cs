@@ -8,7 +8,7 @@ using Harness.Core.Suites;
 namespace Harness.Cli.Commands;
 
 /// <summary>
-/// <c>harness list [SUITE…] [--kind K] [--format text|json]</c>: every test of the given suites (a cargo
+/// <c>harness list [SUITE…] [--kind K] [--format text|json] [cargo's options]</c>: every test of the given suites (a cargo
 /// directory, a CMake build directory, or test binaries) with its stable name, display name, source location and traits.
 /// </summary>
 internal static class ListCommand
@@ -25,16 +25,22 @@ internal static class ListCommand
             kind,
             format,
         };
-        command.SetAction(result => Run(result.GetValue(suites) is { Length: > 0 } given ? given : ["."], result.GetValue(kind), result.GetValue(format)!));
+        var cargo = new CargoOptions();
+        foreach (var option in cargo.All)
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(result => Run(
+            result.GetValue(suites) is { Length: > 0 } given ? given : ["."], result.GetValue(kind), result.GetValue(format)!, cargo.Arguments(result)));
         return command;
     }
 
-    private static int Run(string[] suites, SuiteKind kind, string format)
+    private static int Run(string[] suites, SuiteKind kind, string format, IReadOnlyList<string> cargoArguments)
     {
         IReadOnlyList<TestCase> tests;
         try
         {
-            tests = TestCatalog.List(suites.Select(suite => new SuiteSpec(suite, kind)), line => Console.Error.WriteLine(line));
+            tests = TestCatalog.List(suites.Select(suite => new SuiteSpec(suite, kind) { CargoArguments = cargoArguments }), line => Console.Error.WriteLine(line));
         }
         catch (HarnessException e)
         {

@@ -65,6 +65,11 @@ internal static class TestCommand
             suites, kind, jobs, timeout, retries, flakyFails, filters, labels, excludeLabels, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
             repeat, warmup, history, noHistory, profile, profileRate, noCapture, maxOutput, noTests, affected, since, affectedIgnore, quarantineFlaky,
         };
+        var cargo = new CargoOptions();
+        foreach (var option in cargo.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
             result.GetValue(kind),
@@ -97,6 +102,7 @@ internal static class TestCommand
             HistoryOption = result.GetValue(history),
             Labels = result.GetValue(labels) ?? [],
             ExcludeLabels = result.GetValue(excludeLabels) ?? [],
+            CargoArguments = cargo.Arguments(result),
         }, cancellation)));
         return command;
     }
@@ -137,6 +143,9 @@ internal static class TestCommand
         public string[] Labels { get; init; } = [];
 
         public string[] ExcludeLabels { get; init; } = [];
+
+        /// <summary>cargo's options for cargo suites (<see cref="CargoOptions"/>).</summary>
+        public IReadOnlyList<string> CargoArguments { get; init; } = [];
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -146,7 +155,7 @@ internal static class TestCommand
     {
         var request = new RunRequest
         {
-            Suites = [.. settings.Suites.Select(suite => new SuiteSpec(suite, settings.Kind))],
+            Suites = [.. settings.Suites.Select(suite => new SuiteSpec(suite, settings.Kind) { CargoArguments = settings.CargoArguments })],
             Jobs = settings.Jobs,
             Retries = settings.Retries,
             FlakyFails = settings.FlakyFails,

@@ -203,8 +203,11 @@ public sealed class CoveragePlanner : IProbePlanner
         return plan is null ? null : plan with { Generated = generated };
     }
 
+    /// <summary>System libraries, and the Rust toolchain a traced <c>cargo test --doc</c> runs (rustup, cargo, rustdoc, rustc, LLVM, lld in the
+    /// default rustup and cargo homes) on its way to the doctests' own programs.</summary>
     private static bool IsSystemPath(string path) =>
-        path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith("/lib", StringComparison.Ordinal);
+        path.StartsWith("/usr/", StringComparison.Ordinal) || path.StartsWith("/lib", StringComparison.Ordinal)
+        || path.Contains("/.rustup/toolchains/", StringComparison.Ordinal) || path.Contains("/.cargo/bin/", StringComparison.Ordinal);
 
     private bool IsExcluded(string file, int line)
     {

@@ -39,6 +39,14 @@ public sealed record SuiteSpec(string Path, SuiteKind Kind = SuiteKind.Auto)
     /// <summary>Variables for the build and listing tools (cargo, ctest; e.g. <c>CARGO_TARGET_DIR</c>); a null value removes one. Not passed to the tests.</summary>
     public IReadOnlyDictionary<string, string?> BuildEnvironment { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// For a cargo suite: cargo's own options for <c>cargo test --no-run</c>, each one argument as cargo takes it
+    /// (<c>--package</c>, <c>calc</c>, <c>--features</c>, <c>a,b</c>, <c>--release</c>, <c>--offline</c>…): which packages and
+    /// targets are tested and how they are built. As for <c>cargo test</c>, a root package with members tests only itself
+    /// unless <c>--workspace</c> is among them.
+    /// </summary>
+    public IReadOnlyList<string> CargoArguments { get; init; } = [];
+
     /// <summary>The suite's settings applied to a binary it discovered.</summary>
     public TestBinary Apply(TestBinary binary)
     {

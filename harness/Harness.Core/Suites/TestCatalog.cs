@@ -24,7 +24,7 @@ public static class TestCatalog
     public static SuiteCatalog Catalog(SuiteSpec suite, Action<string>? buildOutput = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment)
+        var binaries = SuiteDiscovery.Discover(suite.Path, suite.Kind, buildOutput, suite.BuildEnvironment, suite.CargoArguments)
             .Select(suite.Apply)
             .ToList();
         var listed = TestLister.ListAll(binaries);

@@ -17,7 +17,8 @@ internal static partial class LibTestRunner
         {
             return Results.Skipped(test, "ignored");
         }
-        List<string> arguments = ["--exact", test.FrameworkName, "--nocapture"];
+        var isDocTest = LibTestLister.IsDocTest(test.FrameworkName);
+        List<string> arguments = [.. isDocTest ? DocTestFilter(test.FrameworkName) : ["--exact", test.FrameworkName], "--nocapture"];
         if (test.IsIgnored)
         {
             arguments.Add("--ignored");
@@ -27,8 +28,12 @@ internal static partial class LibTestRunner
         {
             return Results.FromExit(test, run, context.Timeout);
         }
-        var summary = Summary().Match(run.StandardOutput);
-        if (!summary.Success && run.ExitCode != FailureExitCode)
+        if (isDocTest)
+        {
+            return DocTestResult(test, run, context.Binary.WorkingDirectory);
+        }
+        var summaries = Summary().Matches(run.StandardOutput);
+        if (summaries.Count == 0 && run.ExitCode != FailureExitCode)
         {
             // libtest prints its summary before it exits: without one, the test ended the process itself
             // (std::process::exit), and exit code 0 is not a pass.
@@ -37,7 +42,7 @@ internal static partial class LibTestRunner
         }
         if (run.ExitCode == 0)
         {
-            if (int.Parse(summary.Groups["passed"].Value, CultureInfo.InvariantCulture) == 0)
+            if (summaries.Sum(s => int.Parse(s.Groups["passed"].Value, CultureInfo.InvariantCulture)) == 0)
             {
                 return Results.Of(test, run, TestOutcome.Failed,
                     $"libtest ran no test named '{test.FrameworkName}' (exit code 0 but nothing passed): the binary does not hold it");
@@ -54,13 +59,55 @@ internal static partial class LibTestRunner
     }
 
     /// <summary>
+    /// cargo hands rustdoc the arguments after <c>--</c> as <c>--test-args</c>, which rustdoc splits at whitespace, and
+    /// every doctest name has spaces: <c>--exact NAME</c> can never match. The filter is the name's line token
+    /// (<c>9)</c> of <c>… (line 9)</c>), which selects this test and few others (lines 19, 29…); the verdict is this test's
+    /// own <c>test NAME ... ok</c> line.
+    /// </summary>
+    private static string[] DocTestFilter(string name) => [name[(name.LastIndexOf(' ') + 1)..]];
+
+    private static TestResult DocTestResult(TestCase test, ProcessRun run, string workingDirectory)
+    {
+        foreach (Match line in DocTestLine().Matches(run.StandardOutput))
+        {
+            if (line.Groups["name"].Value != test.FrameworkName)
+            {
+                continue;
+            }
+            switch (line.Groups["result"].Value)
+            {
+                case "ok":
+                    return Results.Of(test, run, TestOutcome.Passed, null);
+                case "ignored":
+                    return Results.Skipped(test, "ignored");
+                default:
+                    var (message, file, at) = Failure(test, run, workingDirectory);
+                    // Else rustdoc's own reason, on stderr under --nocapture ("Test compiled successfully, but it's marked
+                    // `compile_fail`."), which cargo's "error: doctest failed" may follow on the same line.
+                    message ??= run.StandardError.Split('\n')
+                        .Where(l => l.StartsWith("Test ", StringComparison.Ordinal))
+                        .Select(l => l.Split("error: doctest failed")[0].TrimEnd())
+                        .FirstOrDefault();
+                    return Results.Of(test, run, TestOutcome.Failed, message ?? $"doctest failed (exit code {run.ExitCode})", file, at);
+            }
+        }
+        return Results.Of(test, run, run.ExitCode == 0 ? TestOutcome.Failed : TestOutcome.Crashed,
+            $"rustdoc ran no doctest named '{test.FrameworkName}' (exit code {run.ExitCode})");
+    }
+
+    /// <summary>
     /// Why a test failed, in libtest's words: its note when it has one (a <c>should_panic</c> test that panicked
     /// with the wrong message, or did not panic), else the panic, else what a test returning <c>Err(e)</c> printed
     /// (<c>Error: e</c>, from <c>Termination</c>).
     /// </summary>
     internal static (string? Message, string? File, int? Line) Failure(TestCase test, ProcessRun run, string workingDirectory)
     {
+        // A doctest's panic is in rustdoc's report on stdout ("Test executable failed … stderr:").
         var panic = ParsePanic(run.StandardError, workingDirectory);
+        if (panic is { Message: null, File: null })
+        {
+            panic = ParsePanic(run.StandardOutput, workingDirectory);
+        }
         if (Note(run.StandardOutput, test.FrameworkName) is { } note)
         {
             if (NoPanicNote().Match(note) is { Success: true } where)
@@ -163,6 +210,13 @@ internal static partial class LibTestRunner
 
     [GeneratedRegex(@"^thread '.*' (\(\d+\) )?panicked at (?<file>.+?):(?<line>\d+):(?<column>\d+):(?<rest>.*)$")]
     private static partial Regex PanicLine();
+
+    /// <summary>
+    /// A doctest's verdict: <c>test NAME ... ok</c>, or <c>NAME --- FAILED</c> when the test wrote output after libtest's
+    /// <c>test NAME ...</c>; rustdoc adds <c> - compile</c> (no_run) or <c> - compile fail</c> to the name it prints.
+    /// </summary>
+    [GeneratedRegex(@"^(?:test )?(?<name>.+?)(?: - compile(?: fail)?)? (?:\.\.\.|---) (?<result>ok|FAILED|ignored)\r?$", RegexOptions.Multiline)]
+    private static partial Regex DocTestLine();
 
     [GeneratedRegex(@"^test result: (ok|FAILED)\. (?<passed>\d+) passed", RegexOptions.Multiline)]
     private static partial Regex Summary();

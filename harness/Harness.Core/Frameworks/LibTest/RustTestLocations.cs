@@ -9,7 +9,9 @@ namespace Harness.Core.Frameworks.LibTest;
 /// <c>&lt;crate&gt;::&lt;test path&gt;</c> and its DW_AT_decl_line is the line of the <c>fn</c> keyword (not the
 /// <c>#[test]</c> attribute above it). The crate name is not known here, so a test path matches any function
 /// whose name ends with <c>::</c> + path; among several the shortest name wins (the crate root's, not a
-/// deeper module's with the same tail).
+/// deeper module's with the same tail). A raw identifier (<c>fn r#type</c>, listed by libtest as <c>r#type</c>) is
+/// named without its <c>r#</c> in DWARF (<c>crate::type</c>). A test a macro wrote (<c>macro_rules!</c> with
+/// <c>fn $name</c>) gets the macro body's <c>fn</c> line, where DWARF declares it, not the macro call's line.
 /// </summary>
 internal static class RustTestLocations
 {
@@ -33,7 +35,8 @@ internal static class RustTestLocations
             return found;
         }
 
-        var wanted = testNames.ToHashSet(StringComparer.Ordinal);
+        // DWARF's name of each test path → the test as libtest lists it.
+        var wanted = testNames.Distinct(StringComparer.Ordinal).ToDictionary(DwarfPath, test => test, StringComparer.Ordinal);
         var best = new Dictionary<string, Function>(StringComparer.Ordinal);
         foreach (var function in map.Functions)
         {
@@ -46,9 +49,9 @@ internal static class RustTestLocations
             for (var separator = name.IndexOf("::", StringComparison.Ordinal); separator >= 0; separator = name.IndexOf("::", separator + 2, StringComparison.Ordinal))
             {
                 var suffix = name[(separator + 2)..];
-                if (wanted.Contains(suffix) && (!best.TryGetValue(suffix, out var current) || IsPreferred(function, current)))
+                if (wanted.TryGetValue(suffix, out var test) && (!best.TryGetValue(test, out var current) || IsPreferred(function, current)))
                 {
-                    best[suffix] = function;
+                    best[test] = function;
                 }
             }
         }
@@ -58,6 +61,9 @@ internal static class RustTestLocations
         }
         return found;
     }
+
+    private static string DwarfPath(string testName) =>
+        string.Join("::", testName.Split("::").Select(part => part.StartsWith("r#", StringComparison.Ordinal) ? part[2..] : part));
 
     private static bool IsPreferred(Function candidate, Function current) =>
         candidate.Name.Length != current.Name.Length

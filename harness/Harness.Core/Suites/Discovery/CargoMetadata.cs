@@ -12,11 +12,10 @@ namespace Harness.Core.Suites.Discovery;
 internal sealed class CargoMetadata
 {
     private readonly Dictionary<string, CargoPackage> _packages;
-    private readonly string _workspaceRoot;
 
     private CargoMetadata(string workspaceRoot, string targetDirectory, Dictionary<string, CargoPackage> packages)
     {
-        _workspaceRoot = workspaceRoot;
+        WorkspaceRoot = workspaceRoot;
         TargetDirectory = targetDirectory;
         _packages = packages;
     }
@@ -58,9 +57,8 @@ internal sealed class CargoMetadata
         }
     }
 
-    /// <summary>Whether <paramref name="manifest"/> is the workspace's root manifest (so <c>--workspace</c> tests every member).</summary>
-    public bool IsWorkspaceRoot(string manifest) =>
-        string.Equals(Path.GetFullPath(manifest), Path.Combine(_workspaceRoot, "Cargo.toml"), StringComparison.Ordinal);
+    /// <summary>The directory of the workspace's root manifest (the package's own directory outside a workspace).</summary>
+    public string WorkspaceRoot { get; }
 
     public CargoPackage Package(string manifestPath) =>
         _packages.TryGetValue(manifestPath, out var package)

@@ -21,12 +21,14 @@ public static class SuiteDiscovery
     /// and of ctest's errors as they come, one call at a time.</param>
     /// <param name="environment">Variables set for the build and listing tools (e.g. CARGO_TARGET_DIR); a null
     /// value removes one. Not passed on to the tests.</param>
+    /// <param name="cargoArguments">cargo's own options for a cargo suite (<see cref="SuiteSpec.CargoArguments"/>).</param>
     /// <exception cref="SuiteException">The path is missing or is not a suite of that kind, or a tool failed.</exception>
     public static IReadOnlyList<TestBinary> Discover(
         string path,
         SuiteKind kind = SuiteKind.Auto,
         Action<string>? buildOutput = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null,
+        IReadOnlyList<string>? cargoArguments = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
@@ -44,9 +46,14 @@ public static class SuiteDiscovery
             }
         };
 
-        var binaries = (kind == SuiteKind.Auto ? Sniff(full) : Require(full, kind)) switch
+        var found = kind == SuiteKind.Auto ? Sniff(full) : Require(full, kind);
+        if (cargoArguments is { Count: > 0 } && found != SuiteKind.Cargo)
         {
-            SuiteKind.Cargo => CargoDiscovery.Discover(full, environment, output),
+            throw new SuiteException($"{full}: cargo options ({string.Join(' ', cargoArguments)}) given for a {found} suite; they apply to cargo directories only");
+        }
+        var binaries = found switch
+        {
+            SuiteKind.Cargo => CargoDiscovery.Discover(full, environment, cargoArguments ?? [], output),
             SuiteKind.CMake => CTestDiscovery.Discover(full, environment, output),
             _ => [Single(full)],
         };
