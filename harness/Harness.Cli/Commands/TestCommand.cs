@@ -59,6 +59,8 @@ internal static class TestCommand
             suites, kind, jobs, timeout, retries, flakyFails, filters, exact, partition, failFast, runIgnored, output, coverage, perTest, include, exclude,
             repeat, warmup, history, noHistory, profile, profileRate, maxOutput, noTests,
         };
+        var branches = new BranchOptions();
+        branches.AddTo(command);
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
             result.GetValue(kind),
@@ -83,6 +85,7 @@ internal static class TestCommand
             ProfileRate = result.GetValue(profile) ? result.GetValue(profileRate) : null,
             MaxOutput = result.GetValue(maxOutput)!,
             NoTests = result.GetValue(noTests) ?? "fail",
+            Branches = branches.Value(result),
         }, cancellation)));
         return command;
     }
@@ -100,6 +103,9 @@ internal static class TestCommand
 
         /// <summary>What an empty selection means: <c>fail</c>, <c>warn</c> or <c>pass</c> (nextest's <c>--no-tests</c>).</summary>
         public string NoTests { get; init; } = "fail";
+
+        /// <summary>With --coverage: --branches / --all-branches.</summary>
+        public BranchCoverage Branches { get; init; }
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -118,9 +124,14 @@ internal static class TestCommand
             RunIgnored = settings.RunIgnored,
             Repeat = settings.Repeat,
             Warmup = settings.Warmup,
-            Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
+            Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage, settings.Branches) : null,
             ProfileRate = settings.ProfileRate,
         };
+        if (settings.Branches != BranchCoverage.Off && !settings.Coverage)
+        {
+            Console.Error.WriteLine("harness: --branches and --all-branches need --coverage");
+            return 2;
+        }
         if (request.Problem() is { } problem)
         {
             Console.Error.WriteLine($"harness: {problem}");

@@ -106,7 +106,7 @@ public sealed class TestRun
         var clock = Stopwatch.StartNew();
         var all = _request.Tests ?? List(emit);
         var selected = _request.Selection.Apply(all);
-        var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
+        var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources, branches: wanted.Branches), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) { Profile = profiles, MaxOutput = _request.MaxOutput };
         var passes = _request.Warmup + _request.Repeat;
