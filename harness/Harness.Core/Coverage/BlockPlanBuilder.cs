@@ -46,7 +46,7 @@ internal sealed class BlockPlanBuilder
     /// </summary>
     private const int ArmBase = 1 << 30;
 
-    private BlockPlanBuilder(string path, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated, BranchCoverage branches)
+    private BlockPlanBuilder(string path, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated, BranchCoverage branches, MachineCode code)
     {
         _path = path;
         _map = map;
@@ -56,7 +56,7 @@ internal sealed class BlockPlanBuilder
         _branches = branches;
         if (branches == BranchCoverage.Written)
         {
-            _compilerChecks = new CompilerChecks(LoadSymbols(path));
+            _compilerChecks = new CompilerChecks(LoadSymbols(path), code.PointerAt);
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class BlockPlanBuilder
             {
                 return LinePlanBuilder.Build(imagePath, map, selectedFiles, isExcluded, generated);
             }
-            return new BlockPlanBuilder(imagePath, map, selectedFiles, isExcluded, generated, branches).Plan(code);
+            return new BlockPlanBuilder(imagePath, map, selectedFiles, isExcluded, generated, branches, code).Plan(code);
         }
     }
 

@@ -18,7 +18,9 @@ namespace Harness.Core.Coverage;
 /// <c>bool</c>). Never seen, because functions with an indirect jump are not decoded (line probes, no branches):
 /// the range check in front of a <c>switch</c> jump table.
 /// </summary>
-internal sealed class CompilerChecks(ElfSymbolTable? symbols)
+/// <param name="symbols">The image's symbols, to name call targets (null: none known, so nothing is the compiler's).</param>
+/// <param name="pointerAt">Reads a pointer slot of the image (<see cref="MachineCode.PointerAt"/>), for calls through the GOT.</param>
+internal sealed class CompilerChecks(ElfSymbolTable? symbols, Func<ulong, ulong> pointerAt)
 {
     private const int MaxChain = 4;
 
@@ -57,7 +59,8 @@ internal sealed class CompilerChecks(ElfSymbolTable? symbols)
             var b = graph.Blocks[block];
             if (b.Exit == BlockExit.Call)
             {
-                return b.CallTarget != 0 && IsRuntimeCheck(b.CallTarget);
+                var target = b.CallThroughSlot ? pointerAt(b.CallTarget) : b.CallTarget;
+                return target != 0 && IsRuntimeCheck(target);
             }
             if (b.Exit is not (BlockExit.FallThrough or BlockExit.Jump) || b.Successors.Length != 1)
             {

@@ -204,6 +204,7 @@ public sealed class FunctionGraph
             BlockExit exit;
             int[] successors;
             ulong branch = 0, callTarget = 0;
+            var throughSlot = false;
             var condition = -1;
             switch (last.FlowControl)
             {
@@ -236,6 +237,11 @@ public sealed class FunctionGraph
                     break;
                 case FlowControl.IndirectCall:
                     exit = BlockExit.Call;
+                    if (last.IsIPRelativeMemoryOperand)
+                    {
+                        callTarget = last.IPRelativeMemoryAddress;
+                        throughSlot = true;
+                    }
                     successors = next < 0 ? [] : [next];
                     break;
                 case FlowControl.Return:
@@ -252,7 +258,7 @@ public sealed class FunctionGraph
                     break;
             }
             var probesStack = exit == BlockExit.Branch && ProbesStack(instructions, blockStarts[b], lastIndex);
-            blocks[b] = new BasicBlock(first.IP, last.NextIP, exit, successors, branch, condition, callTarget, probesStack);
+            blocks[b] = new BasicBlock(first.IP, last.NextIP, exit, successors, branch, condition, callTarget, probesStack, throughSlot);
         }
         var predecessors = new List<int>[blocks.Length];
         for (var b = 0; b < blocks.Length; b++)
