@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Harness.Tracing.Native;
 
 namespace Harness.Tracing;
 
@@ -135,16 +136,24 @@ internal sealed class AddressSpace : IDisposable
     /// <summary>
     /// A probe at <paramref name="address"/> was hit: restores its byte, learns what its group proves, and restores the
     /// sites of every group that leaves done (the hit one, and others whose facts are now all known), all before the
-    /// thread runs on.
+    /// thread runs on. A <see cref="BranchProbe"/> instead learns the arm the flags choose, stays until its group is done,
+    /// and has the thread go on at that arm's target. Returns where the thread resumes.
     /// </summary>
-    public void Hit(ulong address, int tid)
+    public ulong Hit(ulong address, int tid)
     {
         ref var site = ref CollectionsMarshal.GetValueRefOrNullRef(_sites, address);
         var probes = site.Image!;
-        Restore(address, ref site, tid);
         // The load bias follows from the site itself: no lookup by image path on the trap path.
         var bias = address - probes.Probes.Addresses[site.Probe];
+        if (probes.Probes.Branches?[site.Probe] is { } branch)
+        {
+            var taken = branch.Holds((ulong)PtraceCalls.PeekUser(tid, Ptrace.EflagsOffset));
+            RestoreGroups(probes, probes.MarkKnown(taken ? branch.WhenTaken : branch.WhenNotTaken), bias, tid);
+            return (taken ? branch.Taken : branch.NotTaken) + bias;
+        }
+        Restore(address, ref site, tid);
         RestoreGroups(probes, probes.MarkHit(probes.Probes.Groups[site.Probe]), bias, tid);
+        return address;
     }
 
     /// <summary>

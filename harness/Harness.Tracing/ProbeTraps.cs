@@ -58,6 +58,7 @@ internal sealed class ProbeTraps(IProbePlanner planner)
     public bool OnProbe(TracedTask task, ulong rip, TrapKind kind)
     {
         var tid = task.Tid;
+        var resume = rip - 1;
         if (kind == TrapKind.AlreadyRestored)
         {
             if (SignalCode(tid) != Ptrace.SiKernel)
@@ -65,14 +66,14 @@ internal sealed class ProbeTraps(IProbePlanner planner)
                 return false;
             }
             Traps++;
-            task.Space.RepairIfStillTrapping(rip - 1, tid);
+            task.Space.RepairIfStillTrapping(resume, tid);
         }
         else
         {
             Traps++;
-            task.Space.Hit(rip - 1, tid);
+            resume = task.Space.Hit(resume, tid);
         }
-        PokeUser(tid, Ptrace.RipOffset, (long)(rip - 1));
+        PokeUser(tid, Ptrace.RipOffset, (long)resume);
         Resume(tid, 0);
         return true;
     }

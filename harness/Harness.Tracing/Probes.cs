@@ -81,6 +81,12 @@ public sealed class ProbeSet
     /// </summary>
     public Func<ulong, bool, IReadOnlyList<int>>? FactsReachedAt { get; init; }
 
+    /// <summary>
+    /// Per probe (index into <see cref="Addresses"/>): the branch it watches when it is a <see cref="BranchProbe"/>, else
+    /// null; null altogether when the set has no branch probes. Its group lists only the facts that make it useless.
+    /// </summary>
+    public BranchProbe?[]? Branches { get; init; }
+
     /// <summary>Indices into <see cref="Addresses"/> of the probes of one group.</summary>
     public ReadOnlySpan<int> ProbesOf(int group) => _byGroup.AsSpan(_groupStarts[group], _groupStarts[group + 1] - _groupStarts[group]);
 

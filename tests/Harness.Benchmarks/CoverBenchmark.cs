@@ -5,7 +5,7 @@ namespace Harness.Benchmarks;
 
 /// <summary>
 /// Breakpoint coverage overhead, measured side by side in one run (interleaved, medians of several runs):
-/// native, under <c>harness cover</c>, and compiler-instrumented (gcov <c>--coverage</c>,
+/// native, under <c>harness cover</c> (line probes, block probes, and block probes with <c>--branches</c>), and compiler-instrumented (gcov <c>--coverage</c>,
 /// rustc <c>-C instrument-coverage</c>) for (a) a CPU-heavy C program, (b) the Rust fixture's unit tests,
 /// (c) a large Rust binary whose only test does almost nothing (start-up cost).
 /// </summary>
@@ -51,13 +51,14 @@ internal static class CoverBenchmark
                 InstrumentedEnv: new() { ["LLVM_PROFILE_FILE"] = Path.Combine(work, "large-%p.profraw") }, Budget: LargeBudget));
 
             Console.WriteLine($"harness: {string.Join(' ', harness)}; {runs} runs each, interleaved; times are medians; the machine may be shared (load average {LoadAverage()})");
-            Console.WriteLine("case\tnative s\tlines s\tlines/native\tblocks s\tblocks/native\tblocks-native s\tinstrumented s\tinstrumented/native\ttraps/hit line (lines)\ttraps/hit line (blocks)\tbudget");
+            Console.WriteLine("case\tnative s\tlines s\tlines/native\tblocks s\tblocks/native\tblocks-native s\tbranches s\tbranches/native\tinstrumented s\tinstrumented/native\ttraps/hit line (lines)\ttraps/hit line (blocks)\tbudget");
             var over = 0;
             foreach (var c in cases)
             {
                 var native = new List<double>();
                 var lines = new List<double>();
                 var blocks = new List<double>();
+                var branches = new List<double>();
                 var instrumented = new List<double>();
                 var outDir = Path.Combine(work, "cover-out");
                 string linesReport = "", blocksReport = "";
@@ -67,20 +68,22 @@ internal static class CoverBenchmark
                     var n = Time(c.Native, null, out _);
                     var l = Time([.. harness, "cover", "--probes", "lines", "--verbose", "--out", outDir, "--", .. c.Native], null, out linesReport);
                     var t = Time([.. harness, "cover", "--probes", "blocks", "--verbose", "--out", outDir, "--", .. c.Native], null, out blocksReport);
+                    var b = Time([.. harness, "cover", "--branches", "--out", outDir, "--", .. c.Native], null, out _);
                     var m = Time(c.Instrumented, c.InstrumentedEnv, out _);
                     if (i >= 0)
                     {
                         native.Add(n);
                         lines.Add(l);
                         blocks.Add(t);
+                        branches.Add(b);
                         instrumented.Add(m);
                     }
                 }
-                var (mn, ml, mt, mi) = (Median(native), Median(lines), Median(blocks), Median(instrumented));
+                var (mn, ml, mt, mb, mi) = (Median(native), Median(lines), Median(blocks), Median(branches), Median(instrumented));
                 // The budget holds the default mode (lines).
                 var budget = c.Budget is not { } limit ? "-" : ml <= limit ? $"ok (≤ {limit:F1} s)" : $"OVER {limit:F1} s";
                 over += budget.StartsWith("OVER", StringComparison.Ordinal) ? 1 : 0;
-                Console.WriteLine($"{c.Name}\t{mn:F3}\t{ml:F3}\t{ml / mn:F2}x\t{mt:F3}\t{mt / mn:F2}x\t{mt - mn:+0.000;-0.000}\t{mi:F3}\t{mi / mn:F2}x\t{TrapsPerHitLine(linesReport)}\t{TrapsPerHitLine(blocksReport)}\t{budget}");
+                Console.WriteLine($"{c.Name}\t{mn:F3}\t{ml:F3}\t{ml / mn:F2}x\t{mt:F3}\t{mt / mn:F2}x\t{mt - mn:+0.000;-0.000}\t{mb:F3}\t{mb / mn:F2}x\t{mi:F3}\t{mi / mn:F2}x\t{TrapsPerHitLine(linesReport)}\t{TrapsPerHitLine(blocksReport)}\t{budget}");
             }
             TestRunCase(harness, runs, work);
             return over == 0 ? 0 : 1;

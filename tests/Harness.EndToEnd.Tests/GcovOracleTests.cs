@@ -80,6 +80,60 @@ public sealed partial class GcovOracleTests(OracleRuns oracle) : IClassFixture<O
         }
     }
 
+    [Fact]
+    public void Cover_BranchOracle_EveryBranchRunEndsAndPrintsAsNative()
+    {
+        for (var i = 0; i < oracle.BranchRuns.Count; i++)
+        {
+            Assert.True(oracle.BranchRuns[i].ExitCode == 0, oracle.BranchRuns[i].ToString());
+            Assert.Equal(oracle.NativeOutputs[i], oracle.BranchRuns[i].Process.StandardOutput);
+        }
+    }
+
+    /// <summary>
+    /// The documented rule (README, Branches): on every line both give branches, apart from <c>switch</c> lines, the number
+    /// of arms and the number taken agree — gcc at -O0 emits one jump per operand of <c>&amp;&amp;</c>/<c>||</c>, two arms
+    /// each on both sides. On a <c>switch</c> line gcov has one arm per case destination and harness two per compare, so
+    /// only "some arm taken" is compared there. The lines with branches are the same, but for LCOV_EXCL lines.
+    /// </summary>
+    [Fact]
+    public void Cover_BranchOracle_ArmsTakenPerLineAgreeWithGcov()
+    {
+        var source = Source;
+        var excluded = ExcludedLines(source);
+        var gcov = oracle.GcovBranches;
+        var harness = oracle.HarnessBranches;
+        var common = gcov.Keys.Where(harness.ContainsKey).Order().ToList();
+        string Describe(int line) =>
+            $"  {line}: {source[line].Trim()} (gcov {(gcov.TryGetValue(line, out var g) ? $"{g.Count(a => a > 0)}/{g.Count}" : "none")}, "
+            + $"harness {(harness.TryGetValue(line, out var h) ? $"{h.Count(a => a)}/{h.Count}" : "none")} arms taken)";
+
+        var oneSided = gcov.Keys.Where(line => !harness.ContainsKey(line) && !excluded.Contains(line))
+            .Concat(harness.Keys.Where(line => !gcov.ContainsKey(line))).Order().Select(Describe).ToList();
+        var switches = common.Where(line => source[line].Contains("switch (", StringComparison.Ordinal)).ToList();
+        var disagreeing = common.Except(switches)
+            .Where(line => gcov[line].Count != harness[line].Count || gcov[line].Count(a => a > 0) != harness[line].Count(a => a))
+            .Select(Describe).ToList();
+        var switchesDisagreeing = switches.Where(line => gcov[line].Any(a => a > 0) != harness[line].Any(a => a)).Select(Describe).ToList();
+
+        Assert.True(common.Count - switches.Count >= 12, $"only {common.Count - switches.Count} lines with branches on both sides");
+        Assert.True(common.Any(line => source[line].Contains("||", StringComparison.Ordinal)), "no || chain among the lines compared");
+        Assert.True(common.Any(line => gcov[line].Any(a => a == 0)), "no arm gcov says was never taken");
+        Assert.NotEmpty(switches);
+        Assert.True(oneSided.Count == 0, $"branches on one side only:\n{string.Join('\n', oneSided)}");
+        Assert.True(disagreeing.Count == 0, $"arms or arms taken differ from gcov's:\n{string.Join('\n', disagreeing)}");
+        Assert.True(switchesDisagreeing.Count == 0, $"switch run on one side only:\n{string.Join('\n', switchesDisagreeing)}");
+    }
+
+    [Fact]
+    public void Cover_BranchOracle_FunctionsEnteredAgreeWithGcov()
+    {
+        Assert.Contains(oracle.GcovFunctions, f => f.Value == 0);
+        Assert.Equal(
+            oracle.GcovFunctions.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value > 0)),
+            oracle.HarnessFunctions.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value > 0)));
+    }
+
     /// <summary>Lines both sides consider executable.</summary>
     private List<int> Common()
     {

@@ -51,6 +51,48 @@ public sealed class ProbeModeEquivalenceTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Branch probes (which stay in place and execute the jump for the thread) must not change what the program does or
+    /// which lines are proven — threads, forks, signals and a segfault included — and an arm is only ever taken on a line
+    /// that ran.
+    /// </summary>
+    [Theory]
+    [InlineData(CFlavour.O0, "threads")]
+    [InlineData(CFlavour.O0, "forker")]
+    [InlineData(CFlavour.O0, "signals")]
+    [InlineData(CFlavour.O0, "crasher")]
+    [InlineData(CFlavour.O2, "coverage_oracle")]
+    [InlineData(CFlavour.O2, "threads")]
+    public void Run_CTraceProgram_BranchModeProvesTheLinesLineModeProves(CFlavour flavour, string program)
+    {
+        var binary = CTracePrograms.Program(flavour, program);
+        var lines = TracedRun.Start(binary, [], mode: ProbeMode.Lines);
+        var branches = TracedRun.Start(binary, [], branches: BranchCoverage.All);
+        AssertEquivalent(lines, branches, fewerTraps: false);
+        AssertArmsOnlyOnLinesRun(branches);
+    }
+
+    [Fact]
+    public void Run_RustCalcTests_BranchModeProvesTheLinesLineModeProves()
+    {
+        var build = Fixtures.Rust(RustFlavour.Default);
+        var binary = build.UnitTestBinary("calc");
+        var crate = Path.Combine(build.SourceDirectory, "calc");
+        string[] arguments = ["--test-threads", "2"];
+        var lines = TracedRun.Start(binary, arguments, options => options with { WorkingDirectory = crate }, mode: ProbeMode.Lines);
+        var branches = TracedRun.Start(binary, arguments, options => options with { WorkingDirectory = crate }, branches: BranchCoverage.Written);
+        AssertEquivalent(lines, branches, fewerTraps: false);
+        AssertArmsOnlyOnLinesRun(branches);
+    }
+
+    private static void AssertArmsOnlyOnLinesRun(TracedRun run)
+    {
+        var lines = run.Report.Files.SelectMany(f => f.Lines).Where(l => l.Branches is { Count: > 0 }).ToList();
+        Assert.NotEmpty(lines);
+        Assert.Contains(lines, l => l.Branches!.Any(a => a.IsTaken));
+        Assert.All(lines, l => Assert.True(l.IsCovered || !l.Branches!.Any(a => a.IsTaken), $"line {l.Line}: an arm taken on a line not run"));
+    }
+
+    /// <summary>
     /// C++ at -O0 calls on nearly every line (constructors, operators), and a block ending in a call keeps its probe (the
     /// call may not return): here block mode may trap more often than line mode, but must still prove the same lines.
     /// </summary>

@@ -34,6 +34,8 @@ internal static class CoverCommand
             verbose,
             command,
         };
+        var branches = new BranchOptions();
+        branches.AddTo(cover);
         cover.SetAction((result, cancellation) => Task.FromResult(Run(
             result.GetValue(command)!,
             result.GetValue(output)!,
@@ -41,12 +43,13 @@ internal static class CoverCommand
             result.GetValue(exclude) ?? [],
             result.GetValue(timeout),
             result.GetValue(probes),
+            branches.Value(result),
             result.GetValue(verbose),
             cancellation)));
         return cover;
     }
 
-    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, ProbeMode probes, bool verbose, CancellationToken cancellation)
+    private static int Run(string[] command, string outputDirectory, string[] includes, string[] excludes, double? timeoutSeconds, ProbeMode probes, BranchCoverage branches, bool verbose, CancellationToken cancellation)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var program = ResolveProgram(command[0]);
@@ -71,7 +74,7 @@ internal static class CoverCommand
         {
             return 2;
         }
-        var planner = new CoveragePlanner(new SourceSelection(includes, excludes), probes);
+        var planner = new CoveragePlanner(new SourceSelection(includes, excludes), probes, branches);
         planner.Named(program);
         var options = new LaunchOptions(program, command[1..])
         {

@@ -70,6 +70,8 @@ internal static class TestCommand
         {
             command.Options.Add(option);
         }
+        var branches = new BranchOptions();
+        branches.AddTo(command);
         command.SetAction((result, cancellation) => Task.FromResult(Run(new Settings(
             result.GetValue(suites) is { Length: > 0 } given ? given : ["."],
             result.GetValue(kind),
@@ -103,6 +105,7 @@ internal static class TestCommand
             Labels = result.GetValue(labels) ?? [],
             ExcludeLabels = result.GetValue(excludeLabels) ?? [],
             CargoArguments = cargo.Arguments(result),
+            Branches = branches.Value(result),
         }, cancellation)));
         return command;
     }
@@ -146,6 +149,8 @@ internal static class TestCommand
 
         /// <summary>cargo's options for cargo suites (<see cref="CargoOptions"/>).</summary>
         public IReadOnlyList<string> CargoArguments { get; init; } = [];
+        /// <summary>With --coverage: --branches / --all-branches.</summary>
+        public BranchCoverage Branches { get; init; }
     }
 
     /// <summary>The selection had no tests (nextest's <c>NO_TESTS_RUN</c>).</summary>
@@ -164,7 +169,7 @@ internal static class TestCommand
             RunIgnored = settings.RunIgnored,
             Repeat = settings.Repeat,
             Warmup = settings.Warmup,
-            Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage) : null,
+            Coverage = settings.Coverage ? new CoverageRequest(new SourceSelection(settings.Includes, settings.Excludes), settings.PerTestCoverage, settings.Branches) : null,
             ProfileRate = settings.ProfileRate,
             Affected = settings.Affected ? new AffectedTests(settings.ReadHistory, Environment.CurrentDirectory, settings.Since, settings.AffectedIgnore) : null,
             StreamOutput = settings.NoCapture,
@@ -172,6 +177,11 @@ internal static class TestCommand
         if (!settings.Affected && (settings.Since is not null || settings.AffectedIgnore.Length > 0))
         {
             Console.Error.WriteLine("harness: --since and --affected-ignore need --affected");
+            return 2;
+        }
+        if (settings.Branches != BranchCoverage.Off && !settings.Coverage)
+        {
+            Console.Error.WriteLine("harness: --branches and --all-branches need --coverage");
             return 2;
         }
         if (request.Problem() is { } problem)

@@ -12,6 +12,13 @@ namespace Harness.Core.Coverage;
 /// or not, and every row address starts a block, so a jump into the middle of a row is seen. Code the planner cannot
 /// decode safely (no DWARF function around it, an unresolved indirect jump, bytes that do not decode) keeps
 /// line-by-line probes on its statement rows.
+/// <para>
+/// With branches (<see cref="BranchCoverage"/>), each conditional jump of a decoded function has two arm facts (taken,
+/// then fall-through). An arm whose target block has no other predecessor is proven by reaching that block — it is one
+/// more fact of the block, known through the block's probe or the dominator inference like its lines, at no extra trap.
+/// An arm whose target is also reached another way (the join after an <c>if</c> without <c>else</c>, a loop head) is
+/// proven by a <see cref="BranchProbe"/> on the jump, which the tracer keeps until those arms are known.
+/// </para>
 /// </summary>
 internal sealed class BlockPlanBuilder
 {
@@ -27,18 +34,47 @@ internal sealed class BlockPlanBuilder
     private readonly Dictionary<Function, List<int>> _functionLines = new(ReferenceEqualityComparer.Instance);
     private readonly List<(ulong Start, ulong End, DecodedFunction Function, int Block)> _blocks = [];
     private readonly HashSet<(int File, int Line)> _statementLines = [];
+    private readonly BranchCoverage _branches;
+    private readonly CompilerChecks? _compilerChecks;
+    private readonly List<BranchPoint> _branchPoints = [];
+    /// <summary>Per probe in <see cref="_addresses"/>: the branch it watches, or null for a block or line probe.</summary>
+    private readonly List<BranchProbe?> _branchProbes = [];
 
-    private BlockPlanBuilder(string path, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated)
+    /// <summary>
+    /// Arm facts are numbered from here until the plan is complete, then moved after the line and entered facts (branch
+    /// point k: taken arm 2k, fall-through 2k + 1).
+    /// </summary>
+    private const int ArmBase = 1 << 30;
+
+    private BlockPlanBuilder(string path, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated, BranchCoverage branches, MachineCode code)
     {
         _path = path;
         _map = map;
         _selectedFiles = selectedFiles;
         _isExcluded = isExcluded;
         _generated = generated;
+        _branches = branches;
+        if (branches == BranchCoverage.Written)
+        {
+            _compilerChecks = new CompilerChecks(LoadSymbols(path), code.PointerAt);
+        }
+    }
+
+    private static ElfSymbolTable? LoadSymbols(string path)
+    {
+        try
+        {
+            return ElfSymbolTable.Load(path);
+        }
+        catch (SymbolReadException)
+        {
+            return null;
+        }
     }
 
     /// <param name="generated">Code the compiler wrote (<see cref="GeneratedCode"/>): never a line.</param>
-    public static ImagePlan? Build(string imagePath, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated)
+    /// <param name="branches">Whether to plan branch arms too.</param>
+    public static ImagePlan? Build(string imagePath, SourceMap map, bool[] selectedFiles, Func<string, int, bool> isExcluded, IReadOnlyList<AddressRange> generated, BranchCoverage branches = BranchCoverage.Off)
     {
         MachineCode code;
         try
@@ -55,7 +91,7 @@ internal sealed class BlockPlanBuilder
             {
                 return LinePlanBuilder.Build(imagePath, map, selectedFiles, isExcluded, generated);
             }
-            return new BlockPlanBuilder(imagePath, map, selectedFiles, isExcluded, generated).Plan(code);
+            return new BlockPlanBuilder(imagePath, map, selectedFiles, isExcluded, generated, branches, code).Plan(code);
         }
     }
 
@@ -164,23 +200,31 @@ internal sealed class BlockPlanBuilder
         }
         // Entered facts come after the line facts: remap their provisional negative ids.
         var lineCount = lines.Length;
-        int Remap(int fact) => fact < 0 ? lineCount + (-fact - 1) : fact;
-        var facts = _groupFacts.Select(list => list.Select(Remap).ToArray()).ToArray();
+        var armStart = lineCount + _entered.Count;
+        int Remap(int fact) => fact < 0 ? lineCount + (-fact - 1) : fact >= ArmBase ? armStart + (fact - ArmBase) : fact;
+        int[] RemapAll(int[] list) => [.. list.Select(Remap)];
+        var facts = _groupFacts.Select(RemapAll).ToArray();
         foreach (var decodedFunction in _blocks.Select(b => b.Function).Distinct())
         {
             decodedFunction.EnteredFact = Remap(decodedFunction.EnteredFact);
+            decodedFunction.RemapArms(Remap);
         }
         var (groups, groupFacts) = LinePlanBuilder.Group([.. facts]);
         _blocks.Sort((a, b) => a.Start.CompareTo(b.Start));
         var blocks = _blocks.ToArray();
-        var probes = new ProbeSet([.. _addresses], groups, groupFacts.Length, groupFacts, lineCount + _entered.Count)
+        var probes = new ProbeSet([.. _addresses], groups, groupFacts.Length, groupFacts, armStart + 2 * _branchPoints.Count)
         {
             FactsReachedAt = (address, started) => Reached(blocks, address, started),
+            Branches = _branchPoints.Count == 0
+                ? null
+                : [.. _branchProbes.Select(b => b is null ? null : b with { WhenTaken = RemapAll(b.WhenTaken), WhenNotTaken = RemapAll(b.WhenNotTaken) }),
+                    .. new BranchProbe?[_addresses.Count - _branchProbes.Count]],
         };
         return new ImagePlan(_path, _map, _selectedFiles, lines, [.. _entered], _functionLines, probes)
         {
             DecodedFunctions = decoded,
             LineProbedFunctions = fallback,
+            Branches = [.. _branchPoints],
         };
     }
 
@@ -203,14 +247,113 @@ internal sealed class BlockPlanBuilder
         {
             decodedFunction.Probed[b] = !graph.IsInferable(b);
         }
+        var watched = _branches == BranchCoverage.Off ? [] : AddBranches(graph, decodedFunction, ranges, rows);
         for (var b = 0; b < graph.Blocks.Count; b++)
         {
+            var block = graph.Blocks[b];
+            if (watched.TryGetValue(b, out var arms))
+            {
+                // What reaching the jump proves comes with either arm; a block that is only its jump needs no probe of its own.
+                var reached = decodedFunction.Proven(b, includeOwn: true);
+                AddProbe(block.BranchAddress, arms, new BranchProbe(
+                    block.Condition,
+                    graph.Blocks[block.Successors[0]].Start,
+                    graph.Blocks[block.Successors[1]].Start,
+                    [.. reached, decodedFunction.ArmFact(b, 0)],
+                    [.. reached, decodedFunction.ArmFact(b, 1)]));
+                if (block.BranchAddress == block.Start)
+                {
+                    continue;
+                }
+            }
             if (decodedFunction.Probed[b])
             {
-                _addresses.Add(graph.Blocks[b].Start);
-                _groupFacts.Add(decodedFunction.Proven(b, includeOwn: true));
+                AddProbe(block.Start, decodedFunction.Proven(b, includeOwn: true), null);
             }
         }
+    }
+
+    private void AddProbe(ulong address, int[] facts, BranchProbe? branch)
+    {
+        _addresses.Add(address);
+        _groupFacts.Add(facts);
+        _branchProbes.Add(branch);
+    }
+
+    /// <summary>
+    /// The branch points of a decoded function: each conditional jump on a wanted line with two distinct successors, left
+    /// out when it is the compiler's (<see cref="CompilerChecks"/>) unless all branches are wanted. Arms whose target has
+    /// the jump as its only way in become facts of that block; the others are returned, by block, for a branch probe.
+    /// A jump the flags do not decide (<c>jrcxz</c>, <c>loop</c>) and whose arms need a probe is left out: it could not be told.
+    /// </summary>
+    private Dictionary<int, int[]> AddBranches(FunctionGraph graph, DecodedFunction function, List<AddressRange> ranges, ReadOnlySpan<LineRow> rows)
+    {
+        var watched = new Dictionary<int, int[]>();
+        for (var b = 0; b < graph.Blocks.Count; b++)
+        {
+            var block = graph.Blocks[b];
+            if (block.Exit != BlockExit.Branch || block.Successors.Length != 2)
+            {
+                continue;
+            }
+            var rangeStart = ranges.First(r => r.Contains(block.BranchAddress)).Start;
+            if (LineOf(rows, block.BranchAddress, rangeStart) is not { } line
+                || (_compilerChecks?.IsCompilers(graph, b) ?? false))
+            {
+                continue;
+            }
+            // The entry block is also entered by every call, a block the jump itself is in by looping round.
+            bool OnlyThrough(int target) => target != 0 && target != b && graph.Predecessors[target].Length == 1;
+            var shared = block.Successors.Where(t => !OnlyThrough(t)).ToList();
+            if (shared.Count > 0 && block.Condition < 0)
+            {
+                continue;
+            }
+            var point = _branchPoints.Count;
+            _branchPoints.Add(new BranchPoint(line.File, line.Line, block.BranchAddress));
+            function.Arms[b] = [ArmBase + 2 * point, ArmBase + 2 * point + 1];
+            var arms = new List<int>();
+            for (var arm = 0; arm < 2; arm++)
+            {
+                var target = block.Successors[arm];
+                if (OnlyThrough(target))
+                {
+                    function.Reaching[target] = [.. function.Reaching[target], function.Arms[b][arm]];
+                }
+                else
+                {
+                    arms.Add(function.Arms[b][arm]);
+                }
+            }
+            if (arms.Count > 0)
+            {
+                watched[b] = [.. arms];
+            }
+        }
+        return watched;
+    }
+
+    /// <summary>The wanted line a jump is on: the first wanted row at the last row address at or before it (in its range).</summary>
+    private (int File, int Line)? LineOf(ReadOnlySpan<LineRow> rows, ulong address, ulong rangeStart)
+    {
+        var last = LastRowAtOrBefore(rows, address);
+        if (last < 0 || rows[last].Address < rangeStart || rows[last].IsEndSequence)
+        {
+            return null;
+        }
+        var first = last;
+        while (first > 0 && rows[first - 1].Address == rows[last].Address)
+        {
+            first--;
+        }
+        for (var i = first; i <= last; i++)
+        {
+            if (IsWanted(rows[i]))
+            {
+                return (rows[i].File, rows[i].Line);
+            }
+        }
+        return null;
     }
 
     /// <summary>The line facts of a block: the wanted rows at the last row address at or before its start (inside its range).</summary>
@@ -316,7 +459,10 @@ internal sealed class BlockPlanBuilder
         return found;
     }
 
-    /// <summary>A decoded function: its graph, the line facts of each block, which blocks have probes, and its entered fact.</summary>
+    /// <summary>
+    /// A decoded function: its graph, the line facts of each block, which blocks have probes, its entered fact, and with
+    /// branches the arm facts of each branching block and the arm facts proven by reaching each block (arms into it).
+    /// </summary>
     private sealed class DecodedFunction(FunctionGraph graph, int[][] lines)
     {
         public int[][] Lines { get; } = lines;
@@ -324,6 +470,23 @@ internal sealed class BlockPlanBuilder
         public bool[] Probed { get; } = new bool[lines.Length];
 
         public int EnteredFact { get; set; }
+
+        /// <summary>Per block ending in a branch point: its arm facts (taken, fall-through); else empty.</summary>
+        public int[][] Arms { get; } = [.. lines.Select(_ => Array.Empty<int>())];
+
+        /// <summary>Per block: the arms whose only way on is into this block, so that reaching it proves them.</summary>
+        public int[][] Reaching { get; } = [.. lines.Select(_ => Array.Empty<int>())];
+
+        public int ArmFact(int block, int arm) => Arms[block][arm];
+
+        public void RemapArms(Func<int, int> remap)
+        {
+            for (var b = 0; b < Arms.Length; b++)
+            {
+                Arms[b] = [.. Arms[b].Select(remap)];
+                Reaching[b] = [.. Reaching[b].Select(remap)];
+            }
+        }
 
         /// <summary>
         /// What reaching a block proves beyond what the probes above it already proved: the function was entered, and every
@@ -339,10 +502,12 @@ internal sealed class BlockPlanBuilder
             if (includeOwn)
             {
                 facts.UnionWith(Lines[block]);
+                facts.UnionWith(Reaching[block]);
             }
             for (var b = graph.Parent[block]; b >= 0 && !Probed[b]; b = graph.Parent[b])
             {
                 facts.UnionWith(Lines[b]);
+                facts.UnionWith(Reaching[b]);
             }
             return [.. facts];
         }

@@ -12,11 +12,15 @@ public sealed class CoveragePlanner : IProbePlanner
 {
     private readonly SourceSelection _selection;
 
-    public CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Lines)
+    /// <param name="selection">The source files to cover.</param>
+    /// <param name="mode">Where line probes go.</param>
+    /// <param name="branches">Whether to cover branches too: they need the decoded blocks, so they imply <see cref="ProbeMode.Blocks"/>.</param>
+    public CoveragePlanner(SourceSelection selection, ProbeMode mode = ProbeMode.Lines, BranchCoverage branches = BranchCoverage.Off)
     {
         _selection = selection;
-        Mode = mode;
-        if (mode == ProbeMode.Blocks)
+        Branches = branches;
+        Mode = branches == BranchCoverage.Off ? mode : ProbeMode.Blocks;
+        if (Mode == ProbeMode.Blocks)
         {
             // Overlaps the decoder's one-time compilation with the launch and the line-table load.
             ThreadPool.UnsafeQueueUserWorkItem(_ => Harness.Symbols.ControlFlow.FunctionGraph.WarmUp(), null);
@@ -32,6 +36,8 @@ public sealed class CoveragePlanner : IProbePlanner
     public List<string> Warnings { get; } = [];
 
     public ProbeMode Mode { get; }
+
+    public BranchCoverage Branches { get; }
 
     /// <summary>
     /// An image the user named (the program of <c>harness cover</c>, a test binary): when it has no usable line
@@ -111,6 +117,7 @@ public sealed class CoveragePlanner : IProbePlanner
         var lines = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
         var functions = new Dictionary<string, Dictionary<(string, int), FunctionCoverage>>(StringComparer.Ordinal);
         var modules = new Dictionary<string, string>(StringComparer.Ordinal);
+        var branches = new Dictionary<string, Dictionary<int, List<BranchArm>>>(StringComparer.Ordinal);
         List<(string, ImagePlan?)> plans;
         lock (_plans)
         {
@@ -124,15 +131,19 @@ public sealed class CoveragePlanner : IProbePlanner
             }
             hits.TryGetValue(path, out var image);
             plan.AddTo(image, lines, functions, modules);
+            plan.AddBranchesTo(image, branches);
         }
         var files = lines.Keys.Order(StringComparer.Ordinal).Select(file => new FileCoverage(
             file,
             modules[file],
-            [.. lines[file].OrderBy(l => l.Key).Select(l => new LineCoverage(l.Key, l.Value))],
+            [.. lines[file].OrderBy(l => l.Key).Select(l => new LineCoverage(l.Key, l.Value, BranchesOf(branches, file, l.Key)))],
             functions.TryGetValue(file, out var fs) ? [.. fs.Values.OrderBy(f => f.Line).ThenBy(f => f.Name, StringComparer.Ordinal)] : []))
             .ToList();
         return new CoverageReport(files, DateTimeOffset.UtcNow);
     }
+
+    private static IReadOnlyList<BranchArm>? BranchesOf(Dictionary<string, Dictionary<int, List<BranchArm>>> branches, string file, int line) =>
+        branches.TryGetValue(file, out var lines) && lines.TryGetValue(line, out var arms) ? arms : null;
 
     /// <summary>The source lines a fact of an image stands for (a line and the lines aliased to it).</summary>
     public IEnumerable<(string File, int Line)> LinesOf(string imagePath, int fact)
@@ -199,7 +210,7 @@ public sealed class CoveragePlanner : IProbePlanner
         var generated = GeneratedCode.Ranges(map);
         var plan = Mode == ProbeMode.Lines
             ? LinePlanBuilder.Build(imagePath, map, selectedFiles, IsExcluded, generated)
-            : BlockPlanBuilder.Build(imagePath, map, selectedFiles, IsExcluded, generated);
+            : BlockPlanBuilder.Build(imagePath, map, selectedFiles, IsExcluded, generated, Branches);
         return plan is null ? null : plan with { Generated = generated };
     }
 

@@ -4,9 +4,10 @@ using Harness.Tracing;
 namespace Harness.Core.Coverage;
 
 /// <summary>
-/// One image's probes and how to read its known facts back as lines and functions. Facts
+/// One image's probes and how to read its known facts back as lines, functions and branches. Facts
 /// [0, <see cref="Lines"/>.Length) are source lines; the facts after them, when there are any, are "function entered"
-/// facts, one per entry of <see cref="Entered"/>. 
+/// facts, one per entry of <see cref="Entered"/>, then two per entry of <see cref="Branches"/> (its taken arm, then its
+/// fall-through).
 /// </summary>
 /// <param name="Path">The image.</param>
 /// <param name="Map">Its source map.</param>
@@ -31,6 +32,38 @@ internal sealed record ImagePlan(
 
     /// <summary>Code ranges of compiler-generated functions (<see cref="GeneratedCode"/>): no lines, no function.</summary>
     public IReadOnlyList<AddressRange> Generated { get; init; } = [];
+
+    /// <summary>With branch coverage: the conditional jumps planned, each with two arm facts after the entered facts.</summary>
+    public BranchPoint[] Branches { get; init; } = [];
+
+    /// <summary>
+    /// Adds the image's branch points to the lines they are on: on each line, in address order, branch point k of the line
+    /// (after those other images put there) with arm 0 = jump taken and arm 1 = fall-through. An arm is taken when it was
+    /// proven; when neither arm is, the jump never ran and both are unknown (LCOV's <c>-</c>).
+    /// </summary>
+    public void AddBranchesTo(bool[]? image, Dictionary<string, Dictionary<int, List<BranchArm>>> branches)
+    {
+        var armStart = Lines.Length + Entered.Length;
+        bool Known(int fact) => image is not null && fact < image.Length && image[fact];
+        foreach (var point in Enumerable.Range(0, Branches.Length).OrderBy(i => Branches[i].Address))
+        {
+            var (fileIndex, line, _) = Branches[point];
+            var file = Map.Files[fileIndex];
+            if (!branches.TryGetValue(file, out var fileBranches))
+            {
+                branches[file] = fileBranches = [];
+            }
+            if (!fileBranches.TryGetValue(line, out var arms))
+            {
+                fileBranches[line] = arms = [];
+            }
+            var block = arms.Count / 2;
+            bool taken = Known(armStart + 2 * point), fallThrough = Known(armStart + 2 * point + 1);
+            var ran = taken || fallThrough;
+            arms.Add(new BranchArm(block, 0, ran ? (taken ? 1 : 0) : null));
+            arms.Add(new BranchArm(block, 1, ran ? (fallThrough ? 1 : 0) : null));
+        }
+    }
 
     private bool[] KnownLines(bool[]? image)
     {
@@ -130,3 +163,9 @@ internal sealed record ImagePlan(
         }
     }
 }
+
+/// <summary>A conditional jump whose arms are coverage facts.</summary>
+/// <param name="File">Index into the map's files of the line it is on.</param>
+/// <param name="Line">That line.</param>
+/// <param name="Address">The jump's link-time address (orders the branch points of a line).</param>
+internal readonly record struct BranchPoint(int File, int Line, ulong Address);

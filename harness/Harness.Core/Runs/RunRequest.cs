@@ -5,8 +5,11 @@ using Harness.Core.Suites;
 
 namespace Harness.Core.Runs;
 
-/// <summary>Coverage for a run: which sources, and whether each line also names the tests that ran it (one test a process).</summary>
-public sealed record CoverageRequest(SourceSelection Sources, bool PerTest = false);
+/// <summary>
+/// Coverage for a run: which sources, whether each line also names the tests that ran it (one test a process), and
+/// whether branches are covered too.
+/// </summary>
+public sealed record CoverageRequest(SourceSelection Sources, bool PerTest = false, BranchCoverage Branches = BranchCoverage.Off);
 
 /// <summary>
 /// Everything a test run needs, from every front end alike (<c>harness test</c>, the VSTest adapter): the suites with

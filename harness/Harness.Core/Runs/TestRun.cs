@@ -115,7 +115,7 @@ public sealed class TestRun
             selected = [.. affected.Selected.Select(c => c.Test)];
             emit(new AffectedChosen(affected));
         }
-        var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources), wanted.PerTest) : null;
+        var coverage = _request.Coverage is { } wanted ? new CoverageCollector(new CoveragePlanner(wanted.Sources, branches: wanted.Branches), wanted.PerTest) : null;
         var profiles = _request.ProfileRate is { } rate ? new ProfileCollector(rate) : null;
         var execution = new ExecutionOptions(_request.Timeout, _request.KillGrace, _request.RunIgnored, coverage) 
         {

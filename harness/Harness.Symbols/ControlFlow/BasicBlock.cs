@@ -41,4 +41,19 @@ public enum BlockExit : byte
 /// <param name="Exit">What the last instruction does.</param>
 /// <param name="Successors">Indices of the blocks control can reach next inside the function (for a branch: taken target, then fall-through).</param>
 /// <param name="BranchAddress">Address of the conditional jump ending the block (for <see cref="BlockExit.Branch"/>), else 0.</param>
-public sealed record BasicBlock(ulong Start, ulong End, BlockExit Exit, int[] Successors, ulong BranchAddress);
+/// <param name="Condition">
+/// For a <see cref="BlockExit.Branch"/> that is a Jcc: its condition in the x86 encoding (the low nibble of the opcode:
+/// 0 = jo, 4 = je, 0xc = jl, …), which the flags alone decide, so a tracer can tell the arm from EFLAGS at the jump.
+/// −1 otherwise (and for <c>jrcxz</c>/<c>loop</c>, which read or change rcx).
+/// </param>
+/// <param name="CallTarget">
+/// For a <see cref="BlockExit.Call"/> to a fixed address: that address. For an indirect call through a pointer at a
+/// fixed address (<c>call [rip+x]</c>, a GOT slot): that slot's address, with <paramref name="CallThroughSlot"/>
+/// (<see cref="MachineCode.PointerAt"/> reads it). Else 0.
+/// </param>
+/// <param name="ProbesStack">
+/// The block touches each new page of a large stack frame (<c>sub rsp, 0x1000</c> then a store to <c>[rsp]</c>: gcc's
+/// <c>-fstack-clash-protection</c>, LLVM's inline stack probes): its loop branch is the compiler's, not the source's.
+/// </param>
+/// <param name="CallThroughSlot">Whether <paramref name="CallTarget"/> is the address of a pointer to the callee.</param>
+public sealed record BasicBlock(ulong Start, ulong End, BlockExit Exit, int[] Successors, ulong BranchAddress, int Condition = -1, ulong CallTarget = 0, bool ProbesStack = false, bool CallThroughSlot = false);

@@ -203,7 +203,9 @@ public sealed class FunctionGraph
             var next = BlockStartingAt(last.NextIP);
             BlockExit exit;
             int[] successors;
-            ulong branch = 0;
+            ulong branch = 0, callTarget = 0;
+            var throughSlot = false;
+            var condition = -1;
             switch (last.FlowControl)
             {
                 case FlowControl.Next when !IsStop(last):
@@ -218,6 +220,7 @@ public sealed class FunctionGraph
                 case FlowControl.ConditionalBranch when IsNearBranch(last):
                     exit = BlockExit.Branch;
                     branch = last.IP;
+                    condition = last.IsJccShortOrNear ? (int)last.ConditionCode - (int)ConditionCode.o : -1;
                     var taken = BlockStartingAt(last.NearBranchTarget);
                     successors = taken == next ? [taken] : [taken, next];
                     if (taken < 0 || next < 0)
@@ -228,8 +231,17 @@ public sealed class FunctionGraph
                     }
                     break;
                 case FlowControl.Call:
+                    exit = BlockExit.Call;
+                    callTarget = IsNearBranch(last) ? last.NearBranchTarget : 0;
+                    successors = next < 0 ? [] : [next];
+                    break;
                 case FlowControl.IndirectCall:
                     exit = BlockExit.Call;
+                    if (last.IsIPRelativeMemoryOperand)
+                    {
+                        callTarget = last.IPRelativeMemoryAddress;
+                        throughSlot = true;
+                    }
                     successors = next < 0 ? [] : [next];
                     break;
                 case FlowControl.Return:
@@ -245,7 +257,8 @@ public sealed class FunctionGraph
                     successors = [];
                     break;
             }
-            blocks[b] = new BasicBlock(first.IP, last.NextIP, exit, successors, branch);
+            var probesStack = exit == BlockExit.Branch && ProbesStack(instructions, blockStarts[b], lastIndex);
+            blocks[b] = new BasicBlock(first.IP, last.NextIP, exit, successors, branch, condition, callTarget, probesStack, throughSlot);
         }
         var predecessors = new List<int>[blocks.Length];
         for (var b = 0; b < blocks.Length; b++)
@@ -285,6 +298,31 @@ public sealed class FunctionGraph
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether instructions [from, to] step the stack pointer down one page and touch the new page (<c>sub rsp, 0x1000</c>
+    /// and an <c>or</c>/<c>mov</c> to <c>[rsp]</c>): the stack-probe loop gcc (<c>-fstack-clash-protection</c>) and LLVM
+    /// emit for a frame larger than a page.
+    /// </summary>
+    private static bool ProbesStack(List<Instruction> instructions, int from, int to)
+    {
+        bool steps = false, touches = false;
+        for (var i = from; i <= to; i++)
+        {
+            var instruction = instructions[i];
+            if (instruction.Mnemonic == Mnemonic.Sub && instruction.Op0Kind == OpKind.Register && instruction.Op0Register == Register.RSP
+                && instruction.Op1Kind is OpKind.Immediate32to64 or OpKind.Immediate32 && instruction.Immediate32 == 0x1000)
+            {
+                steps = true;
+            }
+            else if (instruction.Mnemonic is Mnemonic.Or or Mnemonic.Mov && instruction.Op0Kind == OpKind.Memory
+                && instruction.MemoryBase == Register.RSP && instruction.MemoryIndex == Register.None && instruction.MemoryDisplacement64 == 0)
+            {
+                touches = true;
+            }
+        }
+        return steps && touches;
     }
 
     private static bool IsNearBranch(in Instruction instruction) =>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Harness.Symbols.Elf;
 
 namespace Harness.Symbols.ControlFlow;
@@ -40,6 +41,49 @@ public sealed class MachineCode : IDisposable
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The code address a pointer slot of the file holds once loaded (the GOT entry an indirect <c>call [rip+x]</c> reads):
+    /// the addend of its <c>R_X86_64_RELATIVE</c> relocation in <c>.rela.dyn</c> (a PIE), else the 8 bytes the file has
+    /// there (a fixed-address executable); 0 when neither tells (a symbol another library provides).
+    /// </summary>
+    public ulong PointerAt(ulong slot)
+    {
+        _relative ??= ReadRelativeRelocations();
+        if (_relative.TryGetValue(slot, out var target))
+        {
+            return target;
+        }
+        foreach (var section in _image.Sections)
+        {
+            if (section.HasBytes && (section.Flags & ElfSection.ShfAlloc) != 0 && slot >= section.Address && slot + 8 <= section.Address + (ulong)section.Size)
+            {
+                return BitConverter.ToUInt64(_image.Slice(section).Span.Slice((int)(slot - section.Address), 8));
+            }
+        }
+        return 0;
+    }
+
+    private Dictionary<ulong, ulong>? _relative;
+
+    private Dictionary<ulong, ulong> ReadRelativeRelocations()
+    {
+        const uint RelativeType = 8;
+        var result = new Dictionary<ulong, ulong>();
+        if (!_image.Is64 || !_image.TryGetSection(".rela.dyn", out var section))
+        {
+            return result;
+        }
+        var entries = MemoryMarshal.Cast<byte, Elf64Rela>(_image.Slice(section).Span);
+        foreach (var entry in entries)
+        {
+            if ((uint)entry.Info == RelativeType)
+            {
+                result[entry.Offset] = (ulong)entry.Addend;
+            }
+        }
+        return result;
     }
 
     public void Dispose() => _image.Dispose();

@@ -145,3 +145,11 @@ internal struct Elf32Sym
     public byte Other;     // st_other
     public ushort Shndx;   // st_shndx
 }
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+internal struct Elf64Rela
+{
+    public ulong Offset;  // r_offset: the address the relocation patches
+    public ulong Info;    // r_info: symbol index << 32 | type
+    public long Addend;   // r_addend
+}

@@ -159,8 +159,9 @@ internal static class Ptrace
     public const int WaitAll = 0x40000000;
     public const int WaitNoThread = 0x20000000;
 
-    // Offsets into struct user (see UserRegs) (user_regs_struct comes first): rip is register 16, rsp 19.
+    // Offsets into struct user (see UserRegs) (user_regs_struct comes first): rip is register 16, eflags 18, rsp 19.
     public const int RipOffset = 16 * 8;
+    public const int EflagsOffset = 18 * 8;
     public const int RspOffset = 19 * 8;
 
     /// <summary>si_code of a SIGTRAP raised by an int3 instruction.</summary>

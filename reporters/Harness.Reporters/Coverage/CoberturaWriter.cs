@@ -22,7 +22,8 @@ namespace Harness.Reporters.Coverage;
 /// <c>calc</c>), and rewrites names with <c>&lt;…&gt;</c> or <c>`N</c> as .NET generics (older versions dropped
 /// them). Dots keep one class per file and a readable name.</para>
 /// <para>Branches: a line with branch arms has <c>branch="True"</c> and <c>condition-coverage="50% (1/2)"</c> (arms taken
-/// over arms), the form ReportGenerator, GitLab and Jenkins read; rates count arms. Without any branch data, branch
+/// over arms), the form ReportGenerator, GitLab and Jenkins read, and a <c>&lt;conditions&gt;</c> list with one <c>jump</c>
+/// condition per branch point (its number, the share of its arms taken), as coverlet writes it; rates count arms. Without any branch data, branch
 /// rates and counts are 0, as coverlet writes them; likewise a report, package or class with no executable lines has
 /// <c>line-rate="0"</c> and <c>lines-valid="0"</c> (no data, not full coverage). Rates have at most four decimals and never round to 0 or 1
 /// unless they are exactly that, so "1" always means every line ran.</para>
@@ -173,6 +174,8 @@ public sealed class CoberturaWriter : ICoverageWriter
         return lines;
     }
 
+    private static int Percent(int taken, int arms) => (int)Math.Floor(100.0 * taken / arms);
+
     private static void WriteLines(XmlWriter xml, List<LineCoverage> lines)
     {
         xml.WriteStartElement("lines");
@@ -185,7 +188,17 @@ public sealed class CoberturaWriter : ICoverageWriter
             {
                 var taken = arms.Count(a => a.IsTaken);
                 xml.WriteAttributeString("branch", "True");
-                xml.WriteAttributeString("condition-coverage", string.Create(CultureInfo.InvariantCulture, $"{(int)Math.Floor(100.0 * taken / arms.Count)}% ({taken}/{arms.Count})"));
+                xml.WriteAttributeString("condition-coverage", string.Create(CultureInfo.InvariantCulture, $"{Percent(taken, arms.Count)}% ({taken}/{arms.Count})"));
+                xml.WriteStartElement("conditions");
+                foreach (var point in arms.GroupBy(a => a.Block).OrderBy(g => g.Key))
+                {
+                    xml.WriteStartElement("condition");
+                    xml.WriteAttributeString("number", Number(point.Key));
+                    xml.WriteAttributeString("type", "jump");
+                    xml.WriteAttributeString("coverage", string.Create(CultureInfo.InvariantCulture, $"{Percent(point.Count(a => a.IsTaken), point.Count())}%"));
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement();
             }
             else
             {

@@ -3,16 +3,21 @@ using System.Text.RegularExpressions;
 
 namespace Harness.EndToEnd.Tests.Support;
 
-/// <summary>One <c>SF:</c> … <c>end_of_record</c> record: a source file's line hits and functions.</summary>
+/// <summary>
+/// One <c>SF:</c> … <c>end_of_record</c> record: a source file's line hits, functions, and branch arms per line
+/// (keyed by branch point and arm; null for <c>-</c>, a branch point that never ran).
+/// </summary>
 internal sealed record LcovRecord(string Path, IReadOnlyDictionary<int, long> Lines, IReadOnlyDictionary<string, (int Line, long Hits)> Functions)
 {
+    public IReadOnlyDictionary<int, Dictionary<(int Point, int Arm), long?>> Branches { get; init; } = new Dictionary<int, Dictionary<(int, int), long?>>();
+
     public int LinesHit => Lines.Values.Count(h => h > 0);
 }
 
 /// <summary>
 /// A strict reader of LCOV tracefiles (geninfo(1) format) for checking what <c>harness cover</c> writes: every
-/// line must be one of the known forms, and each record's totals (LF/LH, FNF/FNH) must agree with its own
-/// DA and FN/FNDA lines. Anything else fails the test with the offending line.
+/// line must be one of the known forms, and each record's totals (LF/LH, FNF/FNH, BRF/BRH) must agree with its own
+/// DA, FN/FNDA and BRDA lines. Anything else fails the test with the offending line.
 /// </summary>
 internal static partial class LcovFile
 {
@@ -25,7 +30,8 @@ internal static partial class LcovFile
         var lines = new Dictionary<int, long>();
         var functions = new Dictionary<string, (int Line, long Hits)>(StringComparer.Ordinal);
         var functionHits = new Dictionary<string, long>(StringComparer.Ordinal);
-        int? linesFound = null, linesHit = null, functionsFound = null, functionsHit = null;
+        var branches = new Dictionary<int, Dictionary<(int, int), long?>>();
+        int? linesFound = null, linesHit = null, functionsFound = null, functionsHit = null, branchesFound = null, branchesHit = null;
         var number = 0;
         foreach (var line in text.Split('\n').SkipLast(1))
         {
@@ -50,10 +56,18 @@ internal static partial class LcovFile
                 Assert.True(linesHit == lines.Values.Count(h => h > 0), $"LH {linesHit} but {lines.Values.Count(h => h > 0)} hit DA lines in the record ending at {where}");
                 Assert.True(functionsFound is null || functionsFound == functions.Count, $"FNF {functionsFound} but {functions.Count} FN lines at {where}");
                 Assert.True(functionsHit is null || functionsHit == functionHits.Values.Count(h => h > 0), $"FNH {functionsHit} disagrees with FNDA at {where}");
+                var arms = branches.Values.SelectMany(b => b.Values).ToList();
+                Assert.True(branchesFound is null || branchesFound == arms.Count, $"BRF {branchesFound} but {arms.Count} BRDA lines at {where}");
+                Assert.True(branchesHit is null || branchesHit == arms.Count(t => t > 0), $"BRH {branchesHit} disagrees with BRDA at {where}");
                 records.Add(new LcovRecord(
                     file!,
                     lines,
-                    functions.ToDictionary(f => f.Key, f => (f.Value.Line, functionHits.GetValueOrDefault(f.Key)), StringComparer.Ordinal)));
+                    functions.ToDictionary(f => f.Key, f => (f.Value.Line, functionHits.GetValueOrDefault(f.Key)), StringComparer.Ordinal))
+                {
+                    Branches = branches,
+                });
+                branches = [];
+                branchesFound = branchesHit = null;
                 file = null;
                 lines = [];
                 functions = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
@@ -96,8 +110,22 @@ internal static partial class LcovFile
                 case "FNH":
                     functionsHit = Int(value);
                     break;
-                default:
-                    // BRDA/BRF/BRH: branch data, allowed and not checked here.
+                case "BRDA":
+                    var brda = BranchLine().Match(value);
+                    Assert.True(brda.Success, $"malformed BRDA at {where}");
+                    var branchLine = Int(brda.Groups[1].Value);
+                    if (!branches.TryGetValue(branchLine, out var lineArms))
+                    {
+                        branches[branchLine] = lineArms = [];
+                    }
+                    long? taken = brda.Groups[4].Value == "-" ? null : long.Parse(brda.Groups[4].Value, CultureInfo.InvariantCulture);
+                    Assert.True(lineArms.TryAdd((Int(brda.Groups[2].Value), Int(brda.Groups[3].Value)), taken), $"BRDA arm twice at {where}");
+                    break;
+                case "BRF":
+                    branchesFound = Int(value);
+                    break;
+                case "BRH":
+                    branchesHit = Int(value);
                     break;
             }
         }
@@ -124,6 +152,9 @@ internal static partial class LcovFile
     }
 
     private static int Int(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(\d+),(\d+),(\d+),(-|\d+)$")]
+    private static partial Regex BranchLine();
 
     [GeneratedRegex(@"^(?<key>DA|FN|FNDA|FNF|FNH|LF|LH|BRDA|BRF|BRH):(?<value>.+)$")]
     private static partial Regex Entry();

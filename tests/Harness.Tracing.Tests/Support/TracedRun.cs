@@ -22,12 +22,13 @@ internal sealed record TracedRun(TraceResult Result, CoverageReport Report, byte
         SourceSelection? selection = null,
         CancellationToken cancellation = default,
         Action<RunningTrace>? whileRunning = null,
-        ProbeMode mode = ProbeMode.Lines)
+        ProbeMode mode = ProbeMode.Lines,
+        BranchCoverage branches = BranchCoverage.Off)
     {
         using var files = new TempDirectory("run");
         var stdoutPath = files.File("stdout");
         var stderrPath = files.File("stderr");
-        var planner = new CoveragePlanner(selection ?? new SourceSelection(), mode);
+        var planner = new CoveragePlanner(selection ?? new SourceSelection(), mode, branches);
         TraceResult result;
         var clock = Stopwatch.StartNew();
         // The handles stay open for the whole run: the tracee gets dup2()ed copies of these descriptors.
